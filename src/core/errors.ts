@@ -1,0 +1,58 @@
+/**
+ * Every failure a client can cause has a code. Services throw DomainError; http/ maps the code to a
+ * status in one exhaustive switch (src/http/error-status.ts); docs/errors.md lists every code and a
+ * test keeps the two in step.
+ */
+export const errorCodes = [
+  // 400: the request itself is malformed
+  'VALIDATION_FAILED',
+  'SERIAL_INVALID',
+  'CSV_INVALID',
+  // 401 / 403
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  // 404
+  'TENANT_NOT_FOUND',
+  'PRODUCT_NOT_FOUND',
+  'ORDER_NOT_FOUND',
+  'ORDER_LINE_NOT_FOUND',
+  'SERIAL_NOT_FOUND',
+  'CAPTURE_NOT_FOUND',
+  'NOT_FOUND',
+  // 409: conflicts with the current state
+  'PRODUCT_ALREADY_EXISTS',
+  'ORDER_ALREADY_EXISTS',
+  'SERIAL_DUPLICATE_IN_ORDER',
+  'ORDER_ALREADY_SHIPPED',
+  'ORDER_CANCELLED',
+  'USER_ALREADY_EXISTS',
+  // 422: a business rule says no
+  'PRODUCTS_NOT_FOUND',
+  'SERIAL_NOT_REQUIRED',
+  'LINE_FULLY_SERIALIZED',
+  'SERIALS_MISSING',
+  'BATCH_REJECTED',
+  'SERIAL_FORMAT_MISMATCH',
+  'SERIAL_FORMAT_INVALID',
+  'SCANNED_PRODUCT_BARCODE',
+  'SCAN_INVALID',
+  'GTIN_MISMATCH',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}
