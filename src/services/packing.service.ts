@@ -1,0 +1,169 @@
+import { DomainError } from '../core/errors.ts';
+import type { Actor } from '../core/model.ts';
+import { type CaptureItem, missingSerials, planCaptures } from '../core/packing.ts';
+import type { Db } from '../storage/database.ts';
+import { isUniqueViolation } from '../storage/errors.ts';
+import { deleteCapture, findSerialsInOrder, insertCaptures, moveOrderUnits } from '../storage/captures.repository.ts';
+import { findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
+import { findSettings } from '../storage/tenants.repository.ts';
+import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
+
+export const MAX_BATCH_ITEMS = 50_000;
+
+export type LineProgress = { sku: string; serial: string; captured: number; quantity: number };
+
+function assertOpen(order: OrderRow): void {
+  if (order.status === 'shipped') {
+    throw new DomainError('ORDER_ALREADY_SHIPPED', `orderNumber: ${order.orderNumber} has shipped; its serials are frozen`, {
+      orderNumber: order.orderNumber,
+    });
+  }
+  if (order.status === 'cancelled') {
+    throw new DomainError('ORDER_CANCELLED', `orderNumber: ${order.orderNumber} is cancelled`, { orderNumber: order.orderNumber });
+  }
+}
+
+type CaptureOptions = { station?: string | null };
+
+/**
+ * Records serials for units of an open order, all or nothing. The order row is locked for the
+ * transaction, so scans into one order are judged one after another; the unique index on
+ * (order, serial) is the guarantee behind the duplicate rule even so.
+ */
+async function capture(db: Db, actor: Actor, orderNumber: string, items: CaptureItem[], options: CaptureOptions) {
+  return db.transaction().execute(async (trx) => {
+    const order = await findOrderOrThrow(trx, actor.tenantId, orderNumber, true);
+    assertOpen(order);
+    const [lines, serialsInOrder, settings] = await Promise.all([
+      findPackingLines(trx, actor.tenantId, order.id),
+      findSerialsInOrder(trx, actor.tenantId, order.id),
+      findSettings(trx, actor.tenantId),
+    ]);
+    const plan = planCaptures({ lines, serialsInOrder, items, allowDuplicates: settings.allowDuplicateSerialsInOrder });
+    if (plan.problems.length === 0) {
+      try {
+        await insertCaptures(
+          trx,
+          { tenantId: actor.tenantId, orderId: order.id, at: new Date(), actor: actor.id, station: options.station ?? null },
+          plan.accepted,
+          !settings.allowDuplicateSerialsInOrder,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, 'order_serials_unique_in_order')) {
+          throw new DomainError('SERIAL_DUPLICATE_IN_ORDER', 'serial: already captured in this order', {});
+        }
+        throw error;
+      }
+    }
+    return { lines, plan };
+  });
+}
+
+export async function captureSerial(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  item: CaptureItem,
+  options: CaptureOptions = {},
+): Promise<LineProgress> {
+  const { lines, plan } = await capture(db, actor, orderNumber, [item], options);
+  const problem = plan.problems[0];
+  if (problem) throw new DomainError(problem.code, problem.message, { sku: problem.sku, serial: problem.serial });
+  const accepted = plan.accepted[0];
+  const line = lines.find((l) => l.lineNo === accepted.lineNo)!;
+  return { sku: accepted.sku, serial: accepted.serial, captured: line.captured + 1, quantity: line.quantity };
+}
+
+export async function captureSerialBatch(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  items: CaptureItem[],
+  options: CaptureOptions = {},
+): Promise<{ captured: number; lines: Array<{ sku: string; captured: number; quantity: number }> }> {
+  if (items.length === 0) throw new DomainError('VALIDATION_FAILED', 'items: list at least one item', { field: 'items' });
+  if (items.length > MAX_BATCH_ITEMS) {
+    throw new DomainError('VALIDATION_FAILED', `items: at most ${MAX_BATCH_ITEMS} per batch`, { field: 'items' });
+  }
+  const { lines, plan } = await capture(db, actor, orderNumber, items, options);
+  if (plan.problems.length > 0) {
+    const first = plan.problems[0];
+    throw new DomainError(
+      'BATCH_REJECTED',
+      `items[${first.index}]: ${first.message}${plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more)` : ''}; nothing was captured`,
+      { items: plan.problems.map((p) => ({ index: p.index, code: p.code, message: p.message })) },
+    );
+  }
+  const added = new Map<number, number>();
+  for (const a of plan.accepted) added.set(a.lineNo, (added.get(a.lineNo) ?? 0) + 1);
+  return {
+    captured: plan.accepted.length,
+    lines: lines.map((l) => ({ sku: l.sku, captured: l.captured + (added.get(l.lineNo) ?? 0), quantity: l.quantity })),
+  };
+}
+
+/** Removes a mis-scan before shipping: the latest capture of that serial on that SKU's line. */
+export async function removeSerial(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  item: { sku: string; serial: string },
+  options: CaptureOptions = {},
+): Promise<LineProgress> {
+  return db.transaction().execute(async (trx) => {
+    const order = await findOrderOrThrow(trx, actor.tenantId, orderNumber, true);
+    assertOpen(order);
+    const lines = await findPackingLines(trx, actor.tenantId, order.id);
+    const line = lines.find((l) => l.sku === item.sku);
+    if (!line) throw new DomainError('ORDER_LINE_NOT_FOUND', `sku: ${item.sku} is not on this order`, { sku: item.sku });
+    const serial = item.serial.trim();
+    const removed = await deleteCapture(
+      trx,
+      { tenantId: actor.tenantId, orderId: order.id, at: new Date(), actor: actor.id, station: options.station ?? null },
+      line.productId,
+      serial,
+    );
+    if (!removed) {
+      throw new DomainError('SERIAL_NOT_FOUND', `serial: ${serial} is not captured for ${item.sku} in this order`, {
+        sku: item.sku,
+        serial,
+      });
+    }
+    return { sku: line.sku, serial, captured: line.captured - 1, quantity: line.quantity };
+  });
+}
+
+/** Dispatches an order once every serialized unit has its serial; its serials are frozen after. */
+export async function shipOrder(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  input: { carrier?: string | null; trackingNumber?: string | null },
+  options: CaptureOptions = {},
+): Promise<OrderDetail> {
+  return db.transaction().execute(async (trx) => {
+    const order = await findOrderOrThrow(trx, actor.tenantId, orderNumber, true);
+    assertOpen(order);
+    const lines = await findPackingLines(trx, actor.tenantId, order.id);
+    const missing = missingSerials(lines);
+    if (missing.length > 0) {
+      const summary = missing.map((m) => `${m.sku} needs ${m.missing} more (${m.captured} of ${m.quantity})`).join('; ');
+      throw new DomainError('SERIALS_MISSING', `serials missing: ${summary}`, { lines: missing });
+    }
+    const at = new Date();
+    const shipped = await markOrderShipped(trx, actor.tenantId, order.id, {
+      carrier: input.carrier?.trim() || null,
+      trackingNumber: input.trackingNumber?.trim() || null,
+      shippedAt: at,
+      shippedBy: actor.id,
+    });
+    await moveOrderUnits(
+      trx,
+      { tenantId: actor.tenantId, orderId: order.id, at, actor: actor.id, station: options.station ?? null },
+      'shipped',
+      'shipped',
+      { carrier: shipped.carrier, trackingNumber: shipped.trackingNumber },
+    );
+    return loadOrderDetail(trx, actor.tenantId, shipped);
+  });
+}

@@ -1,0 +1,107 @@
+import { decodeCursor, encodeCursor, type Page } from '../core/cursor.ts';
+import { DomainError } from '../core/errors.ts';
+import type { Actor } from '../core/model.ts';
+import { checkGtin, checkProduct, Problems, text } from '../core/validate.ts';
+import type { Db } from '../storage/database.ts';
+import { isUniqueViolation } from '../storage/errors.ts';
+import {
+  findProductBySku,
+  findProductsBySkus,
+  insertProducts,
+  listProducts,
+  type ProductRow,
+  setNeedsSerialNumber,
+  updateProduct,
+} from '../storage/products.repository.ts';
+
+export type { ProductRow };
+
+export async function createProduct(db: Db, actor: Actor, raw: Record<string, unknown>): Promise<ProductRow> {
+  const problems = new Problems();
+  const input = checkProduct(problems, '', raw);
+  problems.throwIfAny();
+  try {
+    const [product] = await insertProducts(db, actor.tenantId, [input]);
+    return product;
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new DomainError('PRODUCT_ALREADY_EXISTS', `sku: a product with SKU ${input.sku} already exists`, { sku: input.sku });
+    }
+    throw error;
+  }
+}
+
+export async function getProduct(db: Db, actor: Actor, sku: string): Promise<ProductRow> {
+  const product = await findProductBySku(db, actor.tenantId, sku);
+  if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `sku: no product with SKU ${sku}`, { sku });
+  return product;
+}
+
+export async function changeProduct(
+  db: Db,
+  actor: Actor,
+  sku: string,
+  raw: { name?: unknown; gtin?: unknown; needsSerialNumber?: unknown; serialFormat?: unknown },
+): Promise<ProductRow> {
+  const problems = new Problems();
+  const patch: Parameters<typeof updateProduct>[3] = {};
+  if (raw.name !== undefined) patch.name = text(problems, 'name', raw.name, { required: true, max: 200 }) ?? undefined;
+  if (raw.gtin !== undefined) patch.gtin = raw.gtin === null ? null : checkGtin(problems, 'gtin', raw.gtin);
+  if (raw.needsSerialNumber !== undefined) {
+    if (typeof raw.needsSerialNumber !== 'boolean') problems.add('needsSerialNumber', 'must be true or false');
+    else patch.needsSerialNumber = raw.needsSerialNumber;
+  }
+  if (raw.serialFormat !== undefined) {
+    patch.serialFormat = text(problems, 'serialFormat', raw.serialFormat, { required: false, max: 200 });
+  }
+  problems.throwIfAny();
+  const product = await updateProduct(db, actor.tenantId, sku, patch);
+  if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `sku: no product with SKU ${sku}`, { sku });
+  return product;
+}
+
+export async function findProducts(
+  db: Db,
+  actor: Actor,
+  query: { needsSerialNumber?: boolean; q?: string; limit: number; cursor?: string },
+): Promise<Page<ProductRow>> {
+  const afterSku = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string'] as const)[0];
+  const rows = await listProducts(db, actor.tenantId, {
+    needsSerialNumber: query.needsSerialNumber,
+    q: query.q?.trim() || undefined,
+    afterSku,
+    limit: query.limit + 1,
+  });
+  const items = rows.slice(0, query.limit);
+  const nextCursor = rows.length > query.limit ? encodeCursor([items[items.length - 1].sku]) : null;
+  return { items, nextCursor };
+}
+
+export const BULK_EDIT_MAX_SKUS = 10_000;
+
+/**
+ * Sets needsSerialNumber on many SKUs at once: all of them or none. Unknown SKUs are listed in the
+ * error and nothing changes. Returns how many products now have the new value.
+ */
+export async function bulkEditProducts(
+  db: Db,
+  actor: Actor,
+  input: { skus: string[]; set: { needsSerialNumber: boolean } },
+): Promise<{ updated: number }> {
+  const skus = [...new Set(input.skus.map((s) => s.trim()))];
+  if (skus.length === 0) throw new DomainError('VALIDATION_FAILED', 'skus: list at least one SKU', { field: 'skus' });
+  if (skus.length > BULK_EDIT_MAX_SKUS) {
+    throw new DomainError('VALIDATION_FAILED', `skus: at most ${BULK_EDIT_MAX_SKUS} at once`, { field: 'skus' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const found = new Set((await findProductsBySkus(trx, actor.tenantId, skus)).map((p) => p.sku));
+    const missing = skus.filter((s) => !found.has(s));
+    if (missing.length > 0) {
+      throw new DomainError('PRODUCTS_NOT_FOUND', `skus: ${missing.length} unknown SKU(s): ${missing.slice(0, 20).join(', ')}`, {
+        skus: missing,
+      });
+    }
+    const updated = await setNeedsSerialNumber(trx, actor.tenantId, skus, input.set.needsSerialNumber);
+    return { updated };
+  });
+}

@@ -1,0 +1,210 @@
+import { sql } from 'kysely';
+import type { UnitStatus } from '../core/model.ts';
+import type { Db } from './database.ts';
+
+export type CaptureRow = {
+  id: number;
+  lineNo: number;
+  productId: number;
+  serial: string;
+  scanned: boolean;
+  lot: string | null;
+  expiry: string | null;
+  capturedAt: Date;
+  capturedBy: string;
+  station: string | null;
+};
+
+export type NewCapture = {
+  lineNo: number;
+  productId: number;
+  serial: string;
+  scanned: boolean;
+  lot?: string | null;
+  expiry?: string | null;
+};
+
+export type CaptureContext = {
+  tenantId: string;
+  orderId: number;
+  at: Date;
+  actor: string;
+  station: string | null;
+};
+
+export async function findSerialsInOrder(db: Db, tenantId: string, orderId: number): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('order_serials')
+    .select('serial')
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .execute();
+  return new Set(rows.map((r) => r.serial));
+}
+
+export async function findCapturesForOrder(db: Db, tenantId: string, orderId: number): Promise<CaptureRow[]> {
+  const rows = await db
+    .selectFrom('order_serials')
+    .select(['id', 'line_no', 'product_id', 'serial', 'scanned', 'lot', 'expiry', 'captured_at', 'captured_by', 'station'])
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    lineNo: r.line_no,
+    productId: r.product_id,
+    serial: r.serial,
+    scanned: r.scanned,
+    lot: r.lot,
+    expiry: r.expiry,
+    capturedAt: r.captured_at,
+    capturedBy: r.captured_by,
+    station: r.station,
+  }));
+}
+
+/**
+ * Records captures and their units in three set-based statements whatever the batch size: the
+ * captures, the units (created, or moved to `packed` in this order), and one `packed` event per
+ * capture that remembers the unit's state before, so removing a mis-scan can restore it.
+ */
+export async function insertCaptures(
+  db: Db,
+  ctx: CaptureContext,
+  captures: NewCapture[],
+  uniqueInOrder: boolean,
+): Promise<void> {
+  if (captures.length === 0) return;
+  const lineNos = captures.map((c) => c.lineNo);
+  const productIds = captures.map((c) => c.productId);
+  const serials = captures.map((c) => c.serial);
+  const scanned = captures.map((c) => c.scanned);
+  const lots = captures.map((c) => c.lot ?? null);
+  const expiries = captures.map((c) => c.expiry ?? null);
+
+  await sql`
+    INSERT INTO order_serials
+      (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, lot, expiry, captured_at, captured_by, station)
+    SELECT ${ctx.tenantId}::uuid, ${ctx.orderId}::bigint, t.line_no, t.product_id, t.serial, t.scanned,
+           ${uniqueInOrder}, t.lot, t.expiry, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}
+    FROM unnest(${lineNos}::int[], ${productIds}::bigint[], ${serials}::text[], ${scanned}::boolean[],
+                ${lots}::text[], ${expiries}::date[])
+         AS t(line_no, product_id, serial, scanned, lot, expiry)
+  `.execute(db);
+
+  await sql`
+    WITH input AS (
+      SELECT DISTINCT ON (product_id, serial) product_id, serial, lot, expiry
+      FROM unnest(${productIds}::bigint[], ${serials}::text[], ${lots}::text[], ${expiries}::date[])
+           WITH ORDINALITY AS t(product_id, serial, lot, expiry, n)
+      ORDER BY product_id, serial, n DESC
+    ),
+    previous AS (
+      SELECT u.product_id, u.serial, u.status, u.order_id
+      FROM serial_units u JOIN input i ON i.product_id = u.product_id AND i.serial = u.serial
+      WHERE u.tenant_id = ${ctx.tenantId}::uuid
+    ),
+    units AS (
+      INSERT INTO serial_units (tenant_id, product_id, serial, status, order_id, lot, expiry, first_seen_at, updated_at)
+      SELECT ${ctx.tenantId}::uuid, i.product_id, i.serial, 'packed', ${ctx.orderId}::bigint, i.lot, i.expiry,
+             ${ctx.at}::timestamptz, ${ctx.at}::timestamptz
+      FROM input i
+      ON CONFLICT (tenant_id, product_id, serial) DO UPDATE
+        SET status = 'packed', order_id = EXCLUDED.order_id, updated_at = EXCLUDED.updated_at,
+            lot = COALESCE(EXCLUDED.lot, serial_units.lot), expiry = COALESCE(EXCLUDED.expiry, serial_units.expiry)
+    )
+    INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details)
+    SELECT ${ctx.tenantId}::uuid, t.product_id, t.serial, 'packed', ${ctx.orderId}::bigint, ${ctx.at}::timestamptz,
+           ${ctx.actor}, ${ctx.station},
+           jsonb_strip_nulls(jsonb_build_object(
+             'scanned', t.scanned, 'previousStatus', p.status, 'previousOrderId', p.order_id,
+             'lot', t.lot, 'expiry', t.expiry))
+    FROM unnest(${productIds}::bigint[], ${serials}::text[], ${scanned}::boolean[], ${lots}::text[], ${expiries}::date[])
+         WITH ORDINALITY AS t(product_id, serial, scanned, lot, expiry, n)
+    LEFT JOIN previous p ON p.product_id = t.product_id AND p.serial = t.serial
+    ORDER BY t.n
+  `.execute(db);
+}
+
+/**
+ * Removes the latest capture of `serial` for `productId` in the order. When no other capture of the
+ * unit remains in the order, the unit goes back to the state it had before it was packed here.
+ * Returns false when there was no such capture.
+ */
+export async function deleteCapture(db: Db, ctx: CaptureContext, productId: number, serial: string): Promise<boolean> {
+  const removed = await sql<{ id: number }>`
+    DELETE FROM order_serials
+    WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint AND id = (
+      SELECT max(id) FROM order_serials
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
+        AND product_id = ${productId}::bigint AND serial = ${serial}
+    )
+    RETURNING id
+  `.execute(db);
+  if (removed.rows.length === 0) return false;
+
+  await sql`
+    WITH still AS (
+      SELECT 1 FROM order_serials
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
+        AND product_id = ${productId}::bigint AND serial = ${serial}
+      LIMIT 1
+    ),
+    packed AS (
+      SELECT details FROM serial_events
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND product_id = ${productId}::bigint AND serial = ${serial}
+        AND type = 'packed' AND order_id = ${ctx.orderId}::bigint
+      ORDER BY id DESC LIMIT 1
+    ),
+    restored AS (
+      UPDATE serial_units u
+      SET status = COALESCE((SELECT details->>'previousStatus' FROM packed), 'in_stock'),
+          order_id = (SELECT (details->>'previousOrderId')::bigint FROM packed),
+          updated_at = ${ctx.at}::timestamptz
+      WHERE u.tenant_id = ${ctx.tenantId}::uuid AND u.product_id = ${productId}::bigint AND u.serial = ${serial}
+        AND NOT EXISTS (SELECT 1 FROM still)
+      RETURNING u.status
+    )
+    INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details)
+    SELECT ${ctx.tenantId}::uuid, ${productId}::bigint, ${serial}, 'unpacked', ${ctx.orderId}::bigint,
+           ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station},
+           jsonb_strip_nulls(jsonb_build_object('restoredStatus', (SELECT status FROM restored)))
+  `.execute(db);
+  return true;
+}
+
+/** Moves every unit captured in the order to `status`, with one event of `eventType` per unit. */
+export async function moveOrderUnits(
+  db: Db,
+  ctx: CaptureContext,
+  status: UnitStatus,
+  eventType: 'shipped' | 'released',
+  details: Record<string, unknown>,
+): Promise<number> {
+  const keepOrder = status !== 'in_stock';
+  const result = await sql<{ n: number }>`
+    WITH caps AS (
+      SELECT DISTINCT product_id, serial FROM order_serials
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
+    ),
+    moved AS (
+      UPDATE serial_units u
+      SET status = ${status}, order_id = CASE WHEN ${keepOrder} THEN ${ctx.orderId}::bigint ELSE NULL END,
+          updated_at = ${ctx.at}::timestamptz
+      FROM caps
+      WHERE u.tenant_id = ${ctx.tenantId}::uuid AND u.product_id = caps.product_id AND u.serial = caps.serial
+      RETURNING u.product_id, u.serial
+    ),
+    events AS (
+      INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details)
+      SELECT ${ctx.tenantId}::uuid, product_id, serial, ${eventType}, ${ctx.orderId}::bigint,
+             ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}, ${JSON.stringify(details)}::jsonb
+      FROM moved
+      ORDER BY product_id, serial
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM events
+  `.execute(db);
+  return result.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,119 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { OrderStatus, OrderType, Role, UnitStatus } from '../core/model.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Id = number;
+
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  tenant_id: string;
+  id: string;
+  key_hash: Buffer;
+  role: Role;
+  label: string | null;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+}
+
+export interface SettingsTable {
+  tenant_id: string;
+  allow_duplicate_serials_in_order: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProductsTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  sku: string;
+  name: string;
+  gtin: string | null;
+  needs_serial_number: Generated<boolean>;
+  serial_format: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrdersTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  order_number: string;
+  type: OrderType;
+  status: Generated<OrderStatus>;
+  customer_name: string;
+  customer_email: string | null;
+  customer_company: string | null;
+  customer_external_id: string | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  shipped_at: Date | null;
+  shipped_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface OrderLinesTable {
+  tenant_id: string;
+  order_id: number;
+  line_no: number;
+  product_id: number;
+  quantity: number;
+}
+
+export interface OrderSerialsTable {
+  tenant_id: string;
+  order_id: number;
+  id: Generated<Id>;
+  line_no: number;
+  product_id: number;
+  serial: string;
+  scanned: boolean;
+  unique_in_order: boolean;
+  lot: string | null;
+  expiry: string | null;
+  captured_at: Timestamp;
+  captured_by: string;
+  station: string | null;
+}
+
+export interface SerialUnitsTable {
+  tenant_id: string;
+  product_id: number;
+  serial: string;
+  status: UnitStatus;
+  order_id: number | null;
+  lot: string | null;
+  expiry: string | null;
+  first_seen_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SerialEventsTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  product_id: number;
+  serial: string;
+  type: string;
+  order_id: number | null;
+  occurred_at: Timestamp;
+  actor: string;
+  station: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  corrects_event_id: number | null;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  settings: SettingsTable;
+  products: ProductsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_serials: OrderSerialsTable;
+  serial_units: SerialUnitsTable;
+  serial_events: SerialEventsTable;
+}

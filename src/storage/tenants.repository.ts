@@ -1,0 +1,66 @@
+import type { Role } from '../core/model.ts';
+import type { Db } from './database.ts';
+
+export async function insertTenant(db: Db, tenant: { id: string; name: string }): Promise<void> {
+  await db.insertInto('tenants').values(tenant).execute();
+  await db.insertInto('settings').values({ tenant_id: tenant.id }).execute();
+}
+
+export async function tenantExists(db: Db, tenantId: string): Promise<boolean> {
+  const row = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function listTenants(db: Db): Promise<Array<{ id: string; name: string; createdAt: Date }>> {
+  const rows = await db.selectFrom('tenants').select(['id', 'name', 'created_at']).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+}
+
+export async function insertApiKey(
+  db: Db,
+  key: { tenantId: string; id: string; keyHash: Buffer; role: Role; label: string | null },
+): Promise<void> {
+  await db
+    .insertInto('api_keys')
+    .values({ tenant_id: key.tenantId, id: key.id, key_hash: key.keyHash, role: key.role, label: key.label })
+    .execute();
+}
+
+export async function findActiveApiKey(
+  db: Db,
+  tenantId: string,
+  keyHash: Buffer,
+): Promise<{ id: string; role: Role } | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'role'])
+    .where('tenant_id', '=', tenantId)
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export type SettingsRow = { allowDuplicateSerialsInOrder: boolean };
+
+export async function findSettings(db: Db, tenantId: string): Promise<SettingsRow> {
+  const row = await db
+    .selectFrom('settings')
+    .select('allow_duplicate_serials_in_order')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return { allowDuplicateSerialsInOrder: row?.allow_duplicate_serials_in_order ?? false };
+}
+
+export async function updateSettings(db: Db, tenantId: string, patch: Partial<SettingsRow>): Promise<SettingsRow> {
+  const values: { allow_duplicate_serials_in_order?: boolean } = {};
+  if (patch.allowDuplicateSerialsInOrder !== undefined) {
+    values.allow_duplicate_serials_in_order = patch.allowDuplicateSerialsInOrder;
+  }
+  const row = await db
+    .insertInto('settings')
+    .values({ tenant_id: tenantId, ...values })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...values, updated_at: new Date() }))
+    .returning('allow_duplicate_serials_in_order')
+    .executeTakeFirstOrThrow();
+  return { allowDuplicateSerialsInOrder: row.allow_duplicate_serials_in_order };
+}
