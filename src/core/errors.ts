@@ -19,6 +19,9 @@ export const errorCodes = [
   'SERIAL_NOT_FOUND',
   'CAPTURE_NOT_FOUND',
   'NOT_FOUND',
+  // 413 / 415
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   // 409: conflicts with the current state
   'PRODUCT_ALREADY_EXISTS',
   'ORDER_ALREADY_EXISTS',

@@ -1,0 +1,49 @@
+import type { ErrorCode } from '../core/errors.ts';
+
+/** The one place where an error code becomes an HTTP status. */
+export function statusForCode(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'SERIAL_INVALID':
+    case 'CSV_INVALID':
+      return 400;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'TENANT_NOT_FOUND':
+    case 'PRODUCT_NOT_FOUND':
+    case 'ORDER_NOT_FOUND':
+    case 'ORDER_LINE_NOT_FOUND':
+    case 'SERIAL_NOT_FOUND':
+    case 'CAPTURE_NOT_FOUND':
+    case 'NOT_FOUND':
+      return 404;
+    case 'PRODUCT_ALREADY_EXISTS':
+    case 'ORDER_ALREADY_EXISTS':
+    case 'SERIAL_DUPLICATE_IN_ORDER':
+    case 'ORDER_ALREADY_SHIPPED':
+    case 'ORDER_CANCELLED':
+    case 'USER_ALREADY_EXISTS':
+      return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'PRODUCTS_NOT_FOUND':
+    case 'SERIAL_NOT_REQUIRED':
+    case 'LINE_FULLY_SERIALIZED':
+    case 'SERIALS_MISSING':
+    case 'BATCH_REJECTED':
+    case 'SERIAL_FORMAT_MISMATCH':
+    case 'SERIAL_FORMAT_INVALID':
+    case 'SCANNED_PRODUCT_BARCODE':
+    case 'SCAN_INVALID':
+    case 'GTIN_MISMATCH':
+      return 422;
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode, isDomainError } from '../core/errors.ts';
+import { statusForCode } from './error-status.ts';
+
+type AjvError = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> };
+
+/** '/lines/0/quantity' -> 'lines[0].quantity' */
+function fieldName(context: string | undefined, path: string, extra?: string): string {
+  const parts = path.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  let name = '';
+  for (const part of parts) name += /^\d+$/.test(part) ? `[${part}]` : name ? `.${part}` : part;
+  return name || context || 'body';
+}
+
+function describe(error: AjvError): string {
+  switch (error.keyword) {
+    case 'required':
+      return 'required';
+    case 'additionalProperties':
+      return 'unknown field';
+    case 'type':
+      return `must be ${String(error.params.type)}`;
+    case 'enum':
+      return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'maxLength':
+      return `must be at most ${String(error.params.limit)} characters`;
+    case 'minLength':
+      return error.params.limit === 1 ? 'must not be empty' : `must be at least ${String(error.params.limit)} characters`;
+    default:
+      return error.message ?? 'is not valid';
+  }
+}
+
+/** A fastify schema-validation error as VALIDATION_FAILED naming every field that failed. */
+export function validationError(error: FastifyError): DomainError {
+  const context = (error as { validationContext?: string }).validationContext;
+  const list = ((error.validation ?? []) as AjvError[]).map((e) => {
+    const extra = (e.params.missingProperty ?? e.params.additionalProperty) as string | undefined;
+    const field = fieldName(context, e.instancePath, extra);
+    return { field, message: `${field}: ${describe(e)}` };
+  });
+  const unique = [...new Map(list.map((e) => [e.message, e])).values()];
+  return new DomainError('VALIDATION_FAILED', unique.map((e) => e.message).join('; ') || 'request is not valid', {
+    errors: unique,
+  });
+}
+
+function fromFastify(error: FastifyError): DomainError | null {
+  if (error.validation) return validationError(error);
+  const code: string | undefined = error.code;
+  const map: Record<string, [ErrorCode, string]> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: ['VALIDATION_FAILED', 'body: is not valid JSON'],
+    FST_ERR_CTP_EMPTY_JSON_BODY: ['VALIDATION_FAILED', 'body: is empty; send a JSON object'],
+    FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'body: is too large'],
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'content-type: send application/json'],
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_FAILED', 'content-length: does not match the body'],
+  };
+  if (code && map[code]) return new DomainError(map[code][0], map[code][1]);
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new DomainError('VALIDATION_FAILED', 'body: is not valid JSON');
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new DomainError('VALIDATION_FAILED', error.message);
+  }
+  return null;
+}
+
+export function sendError(reply: FastifyReply, error: DomainError): FastifyReply {
+  return reply.status(statusForCode(error.code)).send({
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+  });
+}
+
+/** Domain errors keep their code; anything unknown is logged with the request id and hidden. */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const domain = isDomainError(error) ? error : fromFastify(error);
+  if (domain) return sendError(reply, domain);
+  request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+  return reply.status(500).send({
+    error: { code: 'INTERNAL', message: `internal error; quote request id ${request.id} when reporting it` },
+  });
+}

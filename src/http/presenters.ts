@@ -1,0 +1,105 @@
+import type { OrderDetail } from '../services/orders.service.ts';
+import type { ProductRow } from '../services/products.service.ts';
+import type { UnitWithHistory } from '../services/serials.service.ts';
+import type { OrderRow } from '../storage/orders.repository.ts';
+import type { SerialReportRow } from '../storage/reports.repository.ts';
+
+// Explicit output shapes: what clients see is written here, never a spread database row.
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function presentProduct(p: ProductRow) {
+  return {
+    sku: p.sku,
+    name: p.name,
+    gtin: p.gtin,
+    needsSerialNumber: p.needsSerialNumber,
+    serialFormat: p.serialFormat,
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+  };
+}
+
+export function presentOrderSummary(o: OrderRow) {
+  return {
+    orderNumber: o.orderNumber,
+    type: o.type,
+    status: o.status,
+    customer: o.customer,
+    carrier: o.carrier,
+    trackingNumber: o.trackingNumber,
+    shippedAt: iso(o.shippedAt),
+    createdAt: iso(o.createdAt),
+  };
+}
+
+export function presentOrder(o: OrderDetail) {
+  return {
+    ...presentOrderSummary(o),
+    lines: o.lines.map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      needsSerialNumber: l.needsSerialNumber,
+      captured: l.captured,
+      serials: l.serials,
+      captures: l.captures.map((c) => ({
+        serial: c.serial,
+        captureMethod: c.scanned ? 'scanned' : 'typed',
+        capturedAt: iso(c.capturedAt),
+        capturedBy: c.capturedBy,
+        station: c.station,
+        lot: c.lot,
+        expiry: c.expiry,
+      })),
+    })),
+  };
+}
+
+export function presentUnit(u: UnitWithHistory) {
+  return {
+    sku: u.sku,
+    productName: u.productName,
+    serial: u.serial,
+    status: u.status,
+    lot: u.lot,
+    expiry: u.expiry,
+    orderNumber: u.order?.orderNumber ?? null,
+    orderType: u.order?.type ?? null,
+    customer: u.order
+      ? {
+          name: u.order.customerName,
+          email: u.order.customerEmail,
+          company: u.order.customerCompany,
+          externalId: u.order.customerExternalId,
+        }
+      : null,
+    shippedAt: iso(u.order?.shippedAt ?? null),
+    firstSeenAt: iso(u.firstSeenAt),
+    events: u.events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      at: iso(e.occurredAt),
+      actor: e.actor,
+      station: e.station,
+      orderNumber: e.orderNumber,
+      details: e.details,
+      correctsEventId: e.correctsEventId,
+    })),
+  };
+}
+
+export function presentReportRow(r: SerialReportRow) {
+  return {
+    serial: r.serial,
+    sku: r.sku,
+    productName: r.productName,
+    orderNumber: r.orderNumber,
+    orderType: r.orderType,
+    customerName: r.customerName,
+    customerEmail: r.customerEmail,
+    customerCompany: r.customerCompany,
+    shippedAt: iso(r.shippedAt),
+    captureMethod: r.scanned ? 'scanned' : 'typed',
+  };
+}

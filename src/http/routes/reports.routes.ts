@@ -1,0 +1,50 @@
+import { PassThrough } from 'node:stream';
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
+import { serialReportCsv, serialReportCsvHeader, serialReportPage } from '../../services/reports.service.ts';
+import type { Db } from '../../storage/database.ts';
+import { presentReportRow } from '../presenters.ts';
+import { PageQuery } from '../schemas.ts';
+
+export const reportsRoutes: FastifyPluginAsyncTypebox<{ db: Db; pool: pg.Pool }> = async (app, { db, pool }) => {
+  app.get(
+    '/reports/serial-numbers',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags: ['reports'],
+        description:
+          'Serials of dispatched orders. Dates are UTC days (2026-11-23) or ISO timestamps; shippedTo is inclusive. format=csv streams every matching row (no paging).',
+        querystring: Type.Object(
+          {
+            shippedFrom: Type.Optional(Type.String({ maxLength: 40 })),
+            shippedTo: Type.Optional(Type.String({ maxLength: 40 })),
+            sku: Type.Optional(Type.String({ maxLength: 64 })),
+            orderNumber: Type.Optional(Type.String({ maxLength: 64 })),
+            customer: Type.Optional(Type.String({ maxLength: 200 })),
+            format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+            ...PageQuery,
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { format, limit, cursor, ...filter } = request.query;
+      if (format === 'csv') {
+        const rows = await serialReportCsv(pool, request.actor, filter);
+        const stamp = new Date().toISOString().slice(0, 10);
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="serial-number-report-${stamp}.csv"`);
+        reply.raw.on('close', () => rows.destroy());
+        const body = new PassThrough();
+        body.write(serialReportCsvHeader);
+        rows.on('error', (error) => body.destroy(error));
+        rows.pipe(body);
+        return reply.send(body);
+      }
+      const page = await serialReportPage(db, request.actor, { ...filter, limit: limit ?? 50, cursor });
+      return { items: page.items.map(presentReportRow), nextCursor: page.nextCursor };
+    },
+  );
+};
