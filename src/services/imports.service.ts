@@ -1,0 +1,255 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { headerKey, parseCsvBoolean, parseCsvQuantity } from '../core/csv-fields.ts';
+import { DomainError } from '../core/errors.ts';
+import type { Actor } from '../core/model.ts';
+import { checkOrder, checkProduct, type OrderInput, type ProductInput, Problems } from '../core/validate.ts';
+import type { Db } from '../storage/database.ts';
+import { findExistingOrderNumbers, insertOrders } from '../storage/orders.repository.ts';
+import { findProductsBySkus, upsertProducts } from '../storage/products.repository.ts';
+
+export type LineError = { line: number; message: string };
+
+export type ImportResult = {
+  /** rows read (not counting the header) */
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: LineError[];
+  dryRun: boolean;
+};
+
+export type ImportOptions = {
+  /** Import the good rows and report the bad ones; without it one bad row imports nothing. */
+  skipBadRows?: boolean;
+  /** Check everything and report, write nothing (for a preview). */
+  dryRun?: boolean;
+  onProgress?: (rows: number) => void;
+};
+
+const MAX_REPORTED_ERRORS = 1000;
+
+type Row = { line: number; cells: Record<string, string> };
+
+/**
+ * Reads CSV rows one at a time (memory does not grow with the file), mapping header names loosely.
+ * Malformed CSV (an unclosed quote, a row with the wrong number of cells) is CSV_INVALID with its line.
+ */
+async function* readRows(input: Readable, required: string[], known: string[]): AsyncGenerator<Row> {
+  const parser = input.pipe(
+    parse({ bom: true, columns: (header: string[]) => header.map(headerKey), skip_empty_lines: true, relax_column_count: false, info: true, trim: false }),
+  );
+  try {
+    let checkedHeader = false;
+    for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      if (!checkedHeader) {
+        const present = Object.keys(record.record);
+        const missing = required.filter((c) => !present.includes(headerKey(c)));
+        if (missing.length > 0) {
+          throw new DomainError('CSV_INVALID', `line 1: missing column(s) ${missing.join(', ')}; expected ${known.join(',')}`, {
+            line: 1,
+            missing,
+          });
+        }
+        checkedHeader = true;
+      }
+      yield { line: record.info.lines, cells: record.record };
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    const e = error as { code?: string; lines?: number; message?: string };
+    if (e.code && e.code.startsWith('CSV_')) {
+      throw new DomainError('CSV_INVALID', `line ${e.lines ?? '?'}: ${e.message}`, { line: e.lines });
+    }
+    throw error;
+  } finally {
+    input.destroy();
+  }
+}
+
+function cell(row: Row, name: string): string | undefined {
+  const value = row.cells[headerKey(name)];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function finish(result: ImportResult, options: ImportOptions): void {
+  if (result.errors.length > 0 && !options.skipBadRows && !options.dryRun) {
+    throw new DomainError(
+      'CSV_INVALID',
+      `${result.errors.length} bad row(s), nothing imported; first: line ${result.errors[0].line}: ${result.errors[0].message}`,
+      { errors: result.errors.slice(0, MAX_REPORTED_ERRORS) },
+    );
+  }
+}
+
+function recordProblems(result: ImportResult, line: number, problems: Problems): void {
+  result.skipped += 1;
+  if (result.errors.length < MAX_REPORTED_ERRORS) {
+    result.errors.push({ line, message: problems.list.map((p) => p.message).join('; ') });
+  }
+}
+
+export const PRODUCT_CSV_COLUMNS = ['sku', 'name', 'gtin', 'needsSerialNumber', 'serialFormat'];
+
+/**
+ * Imports products from CSV (sku,name,gtin,needsSerialNumber,serialFormat). An SKU that exists is
+ * updated with the row's values. Rows go to the database in batches inside one transaction, so a
+ * failure part-way leaves nothing half-imported.
+ */
+export async function importProductsCsv(db: Db, actor: Actor, input: Readable, options: ImportOptions = {}): Promise<ImportResult> {
+  const result: ImportResult = { rows: 0, created: 0, updated: 0, skipped: 0, errors: [], dryRun: !!options.dryRun };
+  const seen = new Map<string, number>();
+  const write = async (trx: Db, batch: ProductInput[]) => {
+    if (batch.length === 0) return;
+    if (options.dryRun) {
+      const existing = await findProductsBySkus(trx, actor.tenantId, batch.map((p) => p.sku));
+      result.updated += existing.length;
+      result.created += batch.length - existing.length;
+      return;
+    }
+    const counts = await upsertProducts(trx, actor.tenantId, batch);
+    result.created += counts.created;
+    result.updated += counts.updated;
+  };
+  const run = async (trx: Db) => {
+    let batch: ProductInput[] = [];
+    for await (const row of readRows(input, ['sku', 'name'], PRODUCT_CSV_COLUMNS)) {
+      result.rows += 1;
+      if (result.rows % 10_000 === 0) options.onProgress?.(result.rows);
+      const problems = new Problems();
+      const needs = parseCsvBoolean(cell(row, 'needsSerialNumber'));
+      if (needs === null) problems.add('needsSerialNumber', 'must be true/false, yes/no or 1/0');
+      const product = checkProduct(problems, '', {
+        sku: cell(row, 'sku'),
+        name: cell(row, 'name'),
+        gtin: cell(row, 'gtin'),
+        needsSerialNumber: needs ?? false,
+        serialFormat: cell(row, 'serialFormat'),
+      });
+      const firstLine = seen.get(product.sku);
+      if (product.sku && firstLine !== undefined) problems.add('sku', `${product.sku} is already on line ${firstLine}`);
+      if (!problems.ok) {
+        recordProblems(result, row.line, problems);
+        continue;
+      }
+      seen.set(product.sku, row.line);
+      batch.push(product);
+      if (batch.length >= 2000) {
+        await write(trx, batch);
+        batch = [];
+      }
+    }
+    await write(trx, batch);
+    options.onProgress?.(result.rows);
+    finish(result, options);
+  };
+  await db.transaction().execute(run);
+  return result;
+}
+
+export const ORDER_CSV_COLUMNS = [
+  'orderNumber',
+  'type',
+  'customerName',
+  'customerEmail',
+  'customerCompany',
+  'customerExternalId',
+  'sku',
+  'quantity',
+];
+
+/**
+ * Imports orders from CSV, one row per order line: rows with the same orderNumber make one order
+ * (the customer is read from its first row). An order with any bad row is refused as a whole.
+ */
+export async function importOrdersCsv(db: Db, actor: Actor, input: Readable, options: ImportOptions = {}): Promise<ImportResult> {
+  const result: ImportResult = { rows: 0, created: 0, updated: 0, skipped: 0, errors: [], dryRun: !!options.dryRun };
+  type Draft = { raw: Record<string, unknown>; lines: Array<{ sku: string; quantity: unknown }>; rowLines: number[]; bad: boolean };
+  const drafts = new Map<string, Draft>();
+
+  for await (const row of readRows(input, ['orderNumber', 'customerName', 'sku', 'quantity'], ORDER_CSV_COLUMNS)) {
+    result.rows += 1;
+    if (result.rows % 10_000 === 0) options.onProgress?.(result.rows);
+    const problems = new Problems();
+    const orderNumber = (cell(row, 'orderNumber') ?? '').trim();
+    if (!orderNumber) problems.add('orderNumber', 'required');
+    const quantity = parseCsvQuantity(cell(row, 'quantity'));
+    if (quantity === null) problems.add('quantity', 'must be a whole number');
+    let draft = drafts.get(orderNumber);
+    if (!draft && orderNumber) {
+      draft = {
+        raw: {
+          orderNumber,
+          type: (cell(row, 'type') ?? 'B2C').trim().toUpperCase(),
+          customer: {
+            name: cell(row, 'customerName'),
+            email: cell(row, 'customerEmail'),
+            company: cell(row, 'customerCompany'),
+            externalId: cell(row, 'customerExternalId'),
+          },
+        },
+        lines: [],
+        rowLines: [],
+        bad: false,
+      };
+      drafts.set(orderNumber, draft);
+    }
+    if (!problems.ok) {
+      recordProblems(result, row.line, problems);
+      if (draft) draft.bad = true;
+      continue;
+    }
+    draft!.lines.push({ sku: (cell(row, 'sku') ?? '').trim(), quantity });
+    draft!.rowLines.push(row.line);
+  }
+
+  const orders: OrderInput[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const draft of drafts.values()) {
+    if (draft.bad) continue;
+    const problems = new Problems();
+    const order = checkOrder(problems, '', { ...draft.raw, lines: draft.lines });
+    if (!problems.ok) {
+      // Name the CSV line of a line-level problem instead of the JSON-ish path.
+      const m = /^lines\[(\d+)\]/.exec(problems.list[0].field);
+      const line = m ? draft.rowLines[Number(m[1])] : draft.rowLines[0];
+      recordProblems(result, line, problems);
+      continue;
+    }
+    firstLineOf.set(order.orderNumber, draft.rowLines[0]);
+    orders.push(order);
+  }
+
+  await db.transaction().execute(async (trx) => {
+    const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
+    const products = new Map((await findProductsBySkus(trx, actor.tenantId, skus)).map((p) => [p.sku, p.id]));
+    const taken = new Set(await findExistingOrderNumbers(trx, actor.tenantId, orders.map((o) => o.orderNumber)));
+    const good = orders.filter((order) => {
+      const problems = new Problems();
+      if (taken.has(order.orderNumber)) problems.add('orderNumber', `${order.orderNumber} already exists`);
+      for (const line of order.lines) if (!products.has(line.sku)) problems.add('sku', `no product with SKU ${line.sku}`);
+      if (problems.ok) return true;
+      recordProblems(result, firstLineOf.get(order.orderNumber)!, problems);
+      return false;
+    });
+    result.errors.sort((a, b) => a.line - b.line);
+    finish(result, options);
+    result.created = good.length;
+    if (options.dryRun) return;
+    for (let i = 0; i < good.length; i += 1000) {
+      await insertOrders(
+        trx,
+        actor.tenantId,
+        good.slice(i, i + 1000).map((o) => ({
+          orderNumber: o.orderNumber,
+          type: o.type,
+          customer: o.customer,
+          lines: o.lines.map((l) => ({ productId: products.get(l.sku)!, quantity: l.quantity })),
+        })),
+      );
+    }
+  });
+  options.onProgress?.(result.rows);
+  return result;
+}
