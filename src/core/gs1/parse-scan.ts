@@ -77,7 +77,7 @@ export function parseScan(data: string, options?: ParseOptions): ParsedScan {
   let to = data.length;
   while (from < to && isSpace(data.charCodeAt(from))) from += 1; // scanners may add CR/LF
   while (to > from && isSpace(data.charCodeAt(to - 1))) to -= 1;
-  if (from === to) throw scanError('scan is empty', from, 'syntax');
+  if (from === to) throw scanError('scan is empty', 0, 'syntax');
 
   let raw: RawElement[];
   let source: ParsedScan['source'];
