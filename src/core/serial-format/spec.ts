@@ -113,6 +113,11 @@ export function parseSerialFormat(source: string): SerialFormatSpec {
  * charset, separated by " ; ". parseSerialFormat(formatSerialFormat(spec)) equals spec.
  */
 export function formatSerialFormat(spec: SerialFormatSpec): string {
+  const unwritable = (): DomainError =>
+    formatInvalid(String(spec.pattern), 'cannot be written as one string: the pattern must be trimmed and write ";" as "\\;"');
+  if (typeof spec.pattern !== 'string' || spec.pattern !== spec.pattern.trim() || indexOfUnescaped(spec.pattern, ';') >= 0) {
+    throw unwritable();
+  }
   let text = spec.pattern;
   if (spec.check !== null) text += ` ; check=${spec.check}`;
   if (spec.length !== null) {
@@ -127,7 +132,7 @@ export function formatSerialFormat(spec: SerialFormatSpec): string {
     back.length?.min !== spec.length?.min ||
     back.length?.max !== spec.length?.max
   ) {
-    throw formatInvalid(text, 'cannot be written as one string: the pattern must be trimmed and write ";" as "\\;"');
+    throw unwritable();
   }
   return text;
 }
