@@ -236,32 +236,39 @@ export function encodeDlValue(value: string): string {
 }
 
 /**
- * The canonical GS1 Digital Link URI for a set of elements: https://id.gs1.org/, the first primary
- * key and the qualifiers present (in the allowed order), then the other DL attributes as query
- * parameters ordered by AI. Elements that a Digital Link cannot carry are left out. '' when there
- * is no primary key.
+ * The canonical GS1 Digital Link URI for a set of elements: https://id.gs1.org/, a primary key and
+ * the qualifiers present (in the allowed order), then the other DL attributes as query parameters
+ * ordered by AI. Elements that a Digital Link cannot carry are left out. '' when there is no
+ * primary key.
  */
 export function buildDigitalLink(elements: readonly ElementInput[]): string {
+  // The primary key whose qualifiers are most present wins (GTIN + serial over a GRAI beside it);
+  // on a tie, the key that comes first.
   let keyIndex = -1;
   let keyDef: AiDefinition | undefined;
-  for (let i = 0; i < elements.length && keyIndex < 0; i += 1) {
+  let best: readonly string[] = [];
+  let bestHits = -1;
+  for (let i = 0; i < elements.length; i += 1) {
     const def = lookupAi(elements[i].ai);
-    if (def !== undefined && def.dlQualifiers !== null) {
+    if (def === undefined || def.dlQualifiers === null) continue;
+    let seqBest: readonly string[] = [];
+    let seqHits = 0;
+    for (const seq of def.dlQualifiers) {
+      let hits = 0;
+      for (const q of seq) if (elements.some((el) => el.ai === q)) hits += 1;
+      if (hits > seqHits) {
+        seqBest = seq;
+        seqHits = hits;
+      }
+    }
+    if (seqHits > bestHits) {
       keyIndex = i;
       keyDef = def;
+      best = seqBest;
+      bestHits = seqHits;
     }
   }
-  if (keyDef === undefined || keyDef.dlQualifiers === null) return '';
-  let best: readonly string[] = [];
-  let bestHits = 0;
-  for (const seq of keyDef.dlQualifiers) {
-    let hits = 0;
-    for (const q of seq) if (elements.some((el) => el.ai === q)) hits += 1;
-    if (hits > bestHits) {
-      best = seq;
-      bestHits = hits;
-    }
-  }
+  if (keyDef === undefined) return '';
   let uri = `${CANONICAL_DL_HOST}/${keyDef.ai}/${encodeDlValue(elements[keyIndex].value)}`;
   for (const q of best) {
     const el = elements.find((x) => x.ai === q);
