@@ -7,6 +7,8 @@ import { type Actor, roles, type Role } from '../core/model.ts';
 import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
 import { serialReportCsv, serialReportCsvHeader } from '../services/reports.service.ts';
 import { createApiKey, createTenant, getTenants, requireTenant } from '../services/tenants.service.ts';
+import { createUser } from '../services/users.service.ts';
+import { readPassword } from './password.ts';
 import { progressReporter } from './progress.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { serve } from './serve.ts';
@@ -88,6 +90,21 @@ program
     withRuntime(async (rt) => {
       const { apiKey } = await createApiKey(rt.db, { tenantId: opts.tenant, role: opts.role, label: opts.label });
       printJson({ apiKey });
+    }),
+  );
+
+program
+  .command('users')
+  .description('people who sign in to the web app')
+  .command('create')
+  .requiredOption('--tenant <id>', 'tenant id')
+  .requiredOption('--email <email>', 'sign-in email')
+  .addOption(new Option('--role <role>', 'what the user may do').choices([...roles]).makeOptionMandatory())
+  .description('create a user; the password is asked for on a terminal, or read from the first line of stdin')
+  .action((opts: { tenant: string; email: string; role: Role }) =>
+    withRuntime(async (rt) => {
+      const password = await readPassword();
+      printJson(await createUser(rt.db, { tenantId: opts.tenant, email: opts.email, password, role: opts.role }));
     }),
   );
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.ts';
 import { ensureDefaultTenant, loadDemoData } from '../services/demo.service.ts';
 import { getTenants } from '../services/tenants.service.ts';
@@ -10,7 +12,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw new Error(`--port: expected a port number from 0 to 65535, got ${options.port}`);
   }
   const rt = await openRuntime(options);
-  const app = await buildApp({ db: rt.db, pool: rt.pool, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
+  const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+  const app = await buildApp({
+    db: rt.db,
+    pool: rt.pool,
+    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+    webRoot: existsSync(`${webRoot}index.html`) ? webRoot : undefined,
+  });
 
   let stopping = false;
   const stop = async () => {

@@ -1,3 +1,5 @@
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -8,9 +10,12 @@ import type pg from 'pg';
 import { DomainError } from '../core/errors.ts';
 import { type Actor, type Role, roleAllows } from '../core/model.ts';
 import { authenticateApiKey } from '../services/tenants.service.ts';
+import { authenticateSession, SESSION_COOKIE } from '../services/users.service.ts';
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
+import { authRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { importsRoutes } from './routes/imports.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
@@ -31,10 +36,20 @@ export type AppDeps = {
   db: Db;
   pool: pg.Pool;
   logger?: FastifyServerOptions['logger'];
+  /** Folder of the built web app (dist/web); when set, it is served at / with an SPA fallback. */
+  webRoot?: string;
 };
 
 
 export const API_PREFIX = '/api/v1';
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
 
 function makeAjv(coerce: boolean) {
   // Unknown fields are refused, not silently dropped; only query strings and path parameters are
@@ -63,23 +78,45 @@ export async function buildApp(deps: AppDeps) {
   const paramAjv = makeAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new DomainError('NOT_FOUND', `path: no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    // Paths of the web app (/orders/SO-1, /pack ...) are the app's own routes: answer with its page.
+    if (deps.webRoot && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/docs')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return sendError(reply, new DomainError('NOT_FOUND', `path: no route ${request.method} ${path}`));
+  });
   app.decorateRequest('actor', null as unknown as Actor);
 
+  await app.register(cookie);
+
+  // Integrations send an API key; people signed in to the web app carry a session cookie. A
+  // cookie-authenticated change must come from our own origin (SameSite=Lax already keeps the
+  // cookie off cross-site POSTs; the Origin check is the second lock).
   app.addHook('onRequest', async (request) => {
     const needed = request.routeOptions.config?.role;
     if (!needed) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
-      throw new DomainError('UNAUTHENTICATED', 'authorization: send an API key as "Authorization: Bearer <key>"');
+    const header = request.headers.authorization;
+    let actor: Actor | null = null;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw new DomainError('UNAUTHENTICATED', 'authorization: send an API key as "Authorization: Bearer <key>"');
+      actor = await authenticateApiKey(deps.db, match[1]);
+      if (!actor) throw new DomainError('UNAUTHENTICATED', 'authorization: the API key is unknown or revoked');
+    } else {
+      const token = request.cookies[SESSION_COOKIE];
+      if (!token) {
+        throw new DomainError('UNAUTHENTICATED', 'authorization: send an API key as "Authorization: Bearer <key>", or sign in');
+      }
+      actor = (await authenticateSession(deps.db, token))?.actor ?? null;
+      if (!actor) throw new DomainError('UNAUTHENTICATED', 'session: expired or signed out; sign in again');
+      const origin = request.headers.origin;
+      if (request.method !== 'GET' && request.method !== 'HEAD' && origin !== undefined && hostOf(origin) !== request.headers.host) {
+        throw new DomainError('FORBIDDEN', `origin: ${origin} may not change data here`);
+      }
     }
-    const actor = await authenticateApiKey(deps.db, match[1]);
-    if (!actor) throw new DomainError('UNAUTHENTICATED', 'authorization: the API key is unknown or revoked');
     if (!roleAllows(actor.role, needed)) {
-      throw new DomainError('FORBIDDEN', `authorization: this needs the ${needed} role; the key has ${actor.role}`);
+      throw new DomainError('FORBIDDEN', `authorization: this needs the ${needed} role; you have ${actor.role}`);
     }
     request.actor = actor;
   });
@@ -99,9 +136,14 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { db: deps.db });
+  if (deps.webRoot) {
+    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', wildcard: false, index: 'index.html' });
+  }
   await app.register(
     async (api) => {
+      await api.register(authRoutes, { db: deps.db });
       await api.register(productsRoutes, { db: deps.db });
+      await api.register(importsRoutes, { db: deps.db });
       await api.register(settingsRoutes, { db: deps.db });
       await api.register(ordersRoutes, { db: deps.db });
       await api.register(serialsRoutes, { db: deps.db });

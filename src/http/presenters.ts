@@ -39,6 +39,7 @@ export function presentOrder(o: OrderDetail) {
     lines: o.lines.map((l) => ({
       sku: l.sku,
       name: l.name,
+      gtin: l.gtin,
       quantity: l.quantity,
       needsSerialNumber: l.needsSerialNumber,
       captured: l.captured,

@@ -19,6 +19,7 @@ import { findProductsBySkus, type ProductRow } from '../storage/products.reposit
 export type OrderLineDetail = {
   sku: string;
   name: string;
+  gtin: string | null;
   quantity: number;
   needsSerialNumber: boolean;
   captured: number;
@@ -92,16 +93,15 @@ export async function loadOrderDetail(db: Db, tenantId: string, order: OrderRow)
     findPackingLines(db, tenantId, order.id),
     findCapturesForOrder(db, tenantId, order.id),
   ]);
-  const names = new Map(
-    (await findProductsBySkus(db, tenantId, lines.map((l) => l.sku))).map((p) => [p.sku, p.name]),
-  );
+  const products = new Map((await findProductsBySkus(db, tenantId, lines.map((l) => l.sku))).map((p) => [p.sku, p]));
   return {
     ...order,
     lines: lines.map((line) => {
       const own = captures.filter((c) => c.lineNo === line.lineNo);
       return {
         sku: line.sku,
-        name: names.get(line.sku) ?? line.sku,
+        name: products.get(line.sku)?.name ?? line.sku,
+        gtin: products.get(line.sku)?.gtin ?? null,
         quantity: line.quantity,
         needsSerialNumber: line.needsSerialNumber,
         captured: own.length,

@@ -7,6 +7,7 @@ import type { Actor } from '../core/model.ts';
 import type { Db } from '../storage/database.ts';
 import {
   copySerialReportCsv,
+  findSerialReportDaily,
   findSerialReportPage,
   SERIAL_REPORT_CSV_COLUMNS,
   type SerialReportFilter,
@@ -62,4 +63,21 @@ export const serialReportCsvHeader = `${SERIAL_REPORT_CSV_COLUMNS.join(',')}\n`;
 /** The report as a CSV byte stream (without the header line), straight from PostgreSQL. */
 export async function serialReportCsv(pool: pg.Pool, actor: Actor, query: SerialReportQuery): Promise<Readable> {
   return copySerialReportCsv(pool, actor.tenantId, toReportFilter(query));
+}
+
+/** Units shipped per day over the filter's range; days without shipments are listed with 0. */
+export async function serialReportDaily(db: Db, actor: Actor, query: SerialReportQuery): Promise<Array<{ date: string; units: number }>> {
+  const filter = toReportFilter(query);
+  const rows = await findSerialReportDaily(db, actor.tenantId, filter);
+  if (rows.length === 0 && !(filter.shippedFrom && filter.shippedBefore)) return [];
+  const byDay = new Map(rows.map((r) => [r.date, r.units]));
+  const first = filter.shippedFrom ?? new Date(`${rows[0].date}T00:00:00Z`);
+  const end = filter.shippedBefore ?? new Date(new Date(`${rows[rows.length - 1].date}T00:00:00Z`).getTime() + 86_400_000);
+  const days: Array<{ date: string; units: number }> = [];
+  const day = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate()));
+  for (; day < end && days.length < 3660; day.setUTCDate(day.getUTCDate() + 1)) {
+    const date = day.toISOString().slice(0, 10);
+    days.push({ date, units: byDay.get(date) ?? 0 });
+  }
+  return days;
 }

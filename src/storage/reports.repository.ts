@@ -114,6 +114,23 @@ export async function findSerialReportPage(
   }));
 }
 
+/** Serialized units shipped per UTC day under the same filter (for the report's chart). */
+export async function findSerialReportDaily(
+  db: Db,
+  tenantId: string,
+  filter: SerialReportFilter,
+): Promise<Array<{ date: string; units: number }>> {
+  const where = reportWhere(tenantId, filter, null);
+  const text = `
+    SELECT to_char(o.shipped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, count(*)::int AS units
+    ${FROM}
+    WHERE ${where.text}
+    GROUP BY 1
+    ORDER BY 1`;
+  const result = await db.executeQuery<{ date: string; units: number }>(CompiledQuery.raw(text, where.params));
+  return result.rows;
+}
+
 export const SERIAL_REPORT_CSV_COLUMNS = [
   'serial',
   'sku',

@@ -106,7 +106,27 @@ export interface SerialEventsTable {
   corrects_event_id: number | null;
 }
 
+export interface UsersTable {
+  tenant_id: string;
+  id: string;
+  email: string;
+  password_hash: string;
+  role: Role;
+  created_at: Generated<Date>;
+  disabled_at: Date | null;
+}
+
+export interface SessionsTable {
+  tenant_id: string;
+  token_hash: Buffer;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+
 export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   settings: SettingsTable;

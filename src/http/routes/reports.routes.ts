@@ -1,12 +1,33 @@
 import { PassThrough } from 'node:stream';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
-import { serialReportCsv, serialReportCsvHeader, serialReportPage } from '../../services/reports.service.ts';
+import { serialReportCsv, serialReportCsvHeader, serialReportDaily, serialReportPage } from '../../services/reports.service.ts';
 import type { Db } from '../../storage/database.ts';
 import { presentReportRow } from '../presenters.ts';
 import { PageQuery } from '../schemas.ts';
 
+const ReportFilter = {
+  shippedFrom: Type.Optional(Type.String({ maxLength: 40, description: 'first UTC day (2026-11-01) or ISO timestamp' })),
+  shippedTo: Type.Optional(Type.String({ maxLength: 40, description: 'last UTC day, inclusive, or ISO timestamp' })),
+  sku: Type.Optional(Type.String({ maxLength: 64 })),
+  orderNumber: Type.Optional(Type.String({ maxLength: 64 })),
+  customer: Type.Optional(Type.String({ maxLength: 200, description: 'part of the customer name, email or company, or the external id' })),
+};
+
 export const reportsRoutes: FastifyPluginAsyncTypebox<{ db: Db; pool: pg.Pool }> = async (app, { db, pool }) => {
+  app.get(
+    '/reports/serial-numbers/daily',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags: ['reports'],
+        description: 'Serialized units shipped per UTC day, for the chart.',
+        querystring: Type.Object(ReportFilter, { additionalProperties: false }),
+      },
+    },
+    async (request) => ({ days: await serialReportDaily(db, request.actor, request.query) }),
+  );
+
   app.get(
     '/reports/serial-numbers',
     {
@@ -17,11 +38,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ db: Db; pool: pg.Pool }>
           'Serials of dispatched orders. Dates are UTC days (2026-11-23) or ISO timestamps; shippedTo is inclusive. format=csv streams every matching row (no paging).',
         querystring: Type.Object(
           {
-            shippedFrom: Type.Optional(Type.String({ maxLength: 40 })),
-            shippedTo: Type.Optional(Type.String({ maxLength: 40 })),
-            sku: Type.Optional(Type.String({ maxLength: 64 })),
-            orderNumber: Type.Optional(Type.String({ maxLength: 64 })),
-            customer: Type.Optional(Type.String({ maxLength: 200 })),
+            ...ReportFilter,
             format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
             ...PageQuery,
           },

@@ -1,0 +1,49 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
+import { authenticateSession, SESSION_COOKIE, signIn, signOut } from '../../services/users.service.ts';
+import type { Db } from '../../storage/database.ts';
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+  app.post(
+    '/auth/sign-in',
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 1, maxLength: 254 }),
+            password: Type.String({ minLength: 1, maxLength: 200 }),
+            tenantId: Type.Optional(Type.String({ format: 'uuid' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const session = await signIn(db, request.body);
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        expires: session.expiresAt,
+      });
+      return { user: session.user };
+    },
+  );
+
+  app.get('/auth/me', { schema: { tags: ['auth'], security: [] } }, async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const found = token ? await authenticateSession(db, token) : null;
+    if (!found) throw new DomainError('UNAUTHENTICATED', 'session: not signed in');
+    return { user: found.user };
+  });
+
+  app.post('/auth/sign-out', { schema: { tags: ['auth'], security: [] } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await signOut(db, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+};

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import { bearer, makeApp } from '../../test/app.ts';
+import { makeTenant } from '../../test/factories.ts';
+import { captureSerial, shipOrder } from '../services/packing.service.ts';
+import { createOrder } from '../services/orders.service.ts';
+import { createProduct } from '../services/products.service.ts';
+
+let t: TestDatabase;
+let app: Awaited<ReturnType<typeof makeApp>>;
+let foreignKey: Record<string, string>;
+
+// Tenant A's identifiers, which tenant B will try to reach.
+const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL' };
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  app = await makeApp(t);
+  const a = await makeTenant(t.db, 'Tenant A');
+  await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
+  for (const orderNumber of [A.orderNumber, A.openOrder]) {
+    await createOrder(t.db, a.actor, {
+      orderNumber,
+      type: 'B2C',
+      customer: { name: 'A customer', email: 'a@example.com' },
+      lines: [{ sku: A.sku, quantity: 1 }],
+    });
+  }
+  await captureSerial(t.db, a.actor, A.orderNumber, { sku: A.sku, serial: A.serial });
+  await shipOrder(t.db, a.actor, A.orderNumber, {});
+  await captureSerial(t.db, a.actor, A.openOrder, { sku: A.sku, serial: `${A.serial}-2` });
+  const b = await makeTenant(t.db, 'Tenant B');
+  foreignKey = bearer(b.apiKey);
+});
+afterAll(async () => {
+  await app.close();
+  await t.close();
+});
+
+type Spec = { paths: Record<string, Record<string, unknown>> };
+
+const bodies: Record<string, unknown> = {
+  'POST /api/v1/orders/{orderNumber}/serials': { sku: A.sku, serial: 'B-TRY' },
+  'POST /api/v1/orders/{orderNumber}/serials/batch': { items: [{ sku: A.sku, serial: 'B-TRY' }] },
+  'DELETE /api/v1/orders/{orderNumber}/serials': { sku: A.sku, serial: `${A.serial}-2` },
+  'POST /api/v1/orders/{orderNumber}/ship': {},
+  'POST /api/v1/orders/{orderNumber}/cancel': undefined,
+  'PATCH /api/v1/products/{sku}': { name: 'stolen' },
+};
+
+function fill(path: string, openOrder: boolean): string {
+  return path
+    .replace('{sku}', encodeURIComponent(A.sku))
+    .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
+    .replace('{serial}', encodeURIComponent(A.serial));
+}
+
+describe("one tenant's key against another tenant's data", () => {
+  it('gets 404 on every route that names a foreign product, order or serial, and changes nothing', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as Spec;
+    const walked: string[] = [];
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      if (!path.includes('{')) continue;
+      for (const method of Object.keys(methods)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        for (const openOrder of path.includes('{orderNumber}') ? [false, true] : [false]) {
+          const res = await app.inject({
+            method: method.toUpperCase() as 'GET',
+            url: fill(path, openOrder),
+            headers: foreignKey,
+            ...(bodies[key] !== undefined ? { payload: bodies[key] as object } : {}),
+          });
+          expect(res.statusCode, `${key} (${openOrder ? 'open' : 'shipped'} order)`).toBe(404);
+        }
+        walked.push(key);
+      }
+    }
+    // The walk must really cover the routes that take ids (a new route is walked automatically).
+    expect(walked).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/products/{sku}',
+        'PATCH /api/v1/products/{sku}',
+        'GET /api/v1/orders/{orderNumber}',
+        'POST /api/v1/orders/{orderNumber}/serials',
+        'POST /api/v1/orders/{orderNumber}/serials/batch',
+        'DELETE /api/v1/orders/{orderNumber}/serials',
+        'POST /api/v1/orders/{orderNumber}/ship',
+        'POST /api/v1/orders/{orderNumber}/cancel',
+        'GET /api/v1/serials/{serial}',
+      ]),
+    );
+    const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
+    expect(own.statusCode).toBe(404);
+  });
+
+  it("sees none of the other tenant's rows in lists, search and the report", async () => {
+    const lists = [
+      '/api/v1/products',
+      '/api/v1/products?needsSerialNumber=true',
+      '/api/v1/orders',
+      `/api/v1/serials?prefix=A-`,
+      '/api/v1/reports/serial-numbers',
+    ];
+    for (const url of lists) {
+      const res = await app.inject({ method: 'GET', url, headers: foreignKey });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json().items, url).toEqual([]);
+    }
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/reports/serial-numbers?format=csv', headers: foreignKey });
+    expect(csv.body.trim().split('\n')).toHaveLength(1);
+    const daily = await app.inject({ method: 'GET', url: '/api/v1/reports/serial-numbers/daily', headers: foreignKey });
+    expect(daily.json().days).toEqual([]);
+  });
+
+  it("refuses to bulk-edit another tenant's SKU as unknown", async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/products/bulk-edit',
+      headers: foreignKey,
+      payload: { skus: [A.sku], set: { needsSerialNumber: false } },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details.skus).toEqual([A.sku]);
+  });
+});

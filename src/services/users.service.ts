@@ -1,0 +1,128 @@
+import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { DomainError } from '../core/errors.ts';
+import { type Actor, type Role, roles } from '../core/model.ts';
+import type { Db } from '../storage/database.ts';
+import { isUniqueViolation } from '../storage/errors.ts';
+import {
+  deleteSession,
+  findSessionUser,
+  findUsersByEmail,
+  insertSession,
+  insertUser,
+  type UserRow,
+} from '../storage/users.repository.ts';
+import { requireTenant } from './tenants.service.ts';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+
+// scrypt with N=2^15, r=8, p=1 (about 32 MiB and tens of milliseconds per hash): stored as
+// scrypt$N$r$p$salt$hash so the cost can be raised later without breaking old hashes.
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SESSION_DAYS = 14;
+export const SESSION_COOKIE = 'unitrace_session';
+const TOKEN_PATTERN = /^us_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt') return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT.maxmem,
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+export type PublicUser = { id: string; email: string; role: Role; tenantId: string; tenantName: string };
+
+const present = (u: UserRow): PublicUser => ({ id: u.id, email: u.email, role: u.role, tenantId: u.tenantId, tenantName: u.tenantName });
+
+export async function createUser(
+  db: Db,
+  input: { tenantId: string; email: string; password: string; role: Role },
+): Promise<{ id: string; email: string; role: Role }> {
+  const email = input.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
+    throw new DomainError('VALIDATION_FAILED', 'email: must be an email address like name@example.com', { field: 'email' });
+  }
+  if (input.password.length < 10 || input.password.length > 200) {
+    throw new DomainError('VALIDATION_FAILED', 'password: must be 10 to 200 characters', { field: 'password' });
+  }
+  if (!roles.includes(input.role)) {
+    throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
+  }
+  await requireTenant(db, input.tenantId);
+  const id = randomUUID();
+  try {
+    await insertUser(db, { tenantId: input.tenantId, id, email, passwordHash: await hashPassword(input.password), role: input.role });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError('USER_ALREADY_EXISTS', `email: ${email} already has an account in this tenant`);
+    throw error;
+  }
+  return { id, email, role: input.role };
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest();
+
+// A real hash to compare against when the email is unknown, so a wrong email takes as long as a
+// wrong password and sign-in does not reveal which accounts exist.
+let decoy: Promise<string> | null = null;
+
+/**
+ * Checks email and password and opens a session. With accounts in several tenants, `tenantId`
+ * chooses; without it the first tenant (by name) whose password matches is used.
+ */
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string; tenantId?: string },
+): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+  const email = input.email.trim().toLowerCase();
+  const candidates = (await findUsersByEmail(db, email))
+    .filter((u) => !input.tenantId || u.tenantId === input.tenantId)
+    .sort((a, b) => a.tenantName.localeCompare(b.tenantName));
+  let user: UserRow | undefined;
+  for (const candidate of candidates) {
+    if (await verifyPassword(input.password, candidate.passwordHash)) {
+      user = candidate;
+      break;
+    }
+  }
+  if (candidates.length === 0) {
+    decoy ??= hashPassword('decoy password for timing');
+    await verifyPassword(input.password, await decoy);
+  }
+  if (!user) throw new DomainError('UNAUTHENTICATED', 'email or password is wrong');
+  const token = `us_${user.tenantId.replaceAll('-', '')}_${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
+  await insertSession(db, { tenantId: user.tenantId, tokenHash: tokenHash(token), userId: user.id, expiresAt });
+  return { token, user: present(user), expiresAt };
+}
+
+function tenantOfToken(token: string): string | null {
+  const m = TOKEN_PATTERN.exec(token);
+  if (!m) return null;
+  const h = m[1];
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export async function authenticateSession(db: Db, token: string): Promise<{ actor: Actor; user: PublicUser } | null> {
+  const tenantId = tenantOfToken(token);
+  if (!tenantId) return null;
+  const user = await findSessionUser(db, tenantId, tokenHash(token), new Date());
+  if (!user) return null;
+  return { actor: { tenantId, id: `user:${user.id}`, role: user.role }, user: present(user) };
+}
+
+export async function signOut(db: Db, token: string): Promise<void> {
+  const tenantId = tenantOfToken(token);
+  if (tenantId) await deleteSession(db, tenantId, tokenHash(token));
+}

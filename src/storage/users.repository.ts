@@ -1,0 +1,60 @@
+import type { Role } from '../core/model.ts';
+import type { Db } from './database.ts';
+
+export type UserRow = { tenantId: string; tenantName: string; id: string; email: string; role: Role; passwordHash: string };
+
+export async function insertUser(
+  db: Db,
+  user: { tenantId: string; id: string; email: string; passwordHash: string; role: Role },
+): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({ tenant_id: user.tenantId, id: user.id, email: user.email, password_hash: user.passwordHash, role: user.role })
+    .execute();
+}
+
+const userColumns = ['u.tenant_id', 't.name as tenant_name', 'u.id', 'u.email', 'u.role', 'u.password_hash'] as const;
+
+function toUser(r: { tenant_id: string; tenant_name: string; id: string; email: string; role: Role; password_hash: string }): UserRow {
+  return { tenantId: r.tenant_id, tenantName: r.tenant_name, id: r.id, email: r.email, role: r.role, passwordHash: r.password_hash };
+}
+
+/** Active accounts with this email, in every tenant (sign-in does not know the tenant yet). */
+export async function findUsersByEmail(db: Db, email: string): Promise<UserRow[]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+    .select(userColumns)
+    .where('u.email', '=', email)
+    .where('u.disabled_at', 'is', null)
+    .execute();
+  return rows.map(toUser);
+}
+
+export async function insertSession(
+  db: Db,
+  session: { tenantId: string; tokenHash: Buffer; userId: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ tenant_id: session.tenantId, token_hash: session.tokenHash, user_id: session.userId, expires_at: session.expiresAt })
+    .execute();
+}
+
+export async function findSessionUser(db: Db, tenantId: string, tokenHash: Buffer, now: Date): Promise<UserRow | undefined> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'))
+    .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+    .select(userColumns)
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', now)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function deleteSession(db: Db, tenantId: string, tokenHash: Buffer): Promise<void> {
+  await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash).execute();
+}
