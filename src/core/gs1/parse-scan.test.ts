@@ -493,6 +493,12 @@ describe('builders', () => {
     );
   });
 
+  it('prefers as Digital Link key the one whose qualifiers are present (GTIN with serial over an earlier GRAI)', () => {
+    expect(buildDigitalLink([{ ai: '8003', value: '04012345678901' }, { ai: '01', value: GTIN }, { ai: '21', value: 'S1' }])).toBe(
+      `${DL}/01/${GTIN}/21/S1?8003=04012345678901`,
+    );
+  });
+
   it('leaves out elements that a Digital Link cannot carry', () => {
     expect(buildDigitalLink([{ ai: '01', value: GTIN }, { ai: '21', value: '1' }, { ai: '8040', value: '490154203237518' }])).toBe(
       `${DL}/01/${GTIN}/21/1`,
