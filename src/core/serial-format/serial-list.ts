@@ -168,11 +168,9 @@ export function parseSerialList(text: string, options?: ParseSerialListOptions):
     if (earlier) {
       const where = `line ${earlier.line}, column ${earlier.column}`;
       const reason =
-        earlier.text === serial && !item.quoted === !earlier.quoted
+        earlier.text === serial && item.text === serial
           ? `listed twice (first at ${where})`
-          : earlier === item
-            ? `${quote(serial)} comes up twice in this item`
-            : `${quote(serial)} is already listed by ${quote(earlier.text)} at ${where}`;
+          : `${quote(serial)} is already listed by ${quote(earlier.text)} at ${where}`;
       throw itemError(item, reason, { serial });
     }
     firstSeen.set(serial, item);
