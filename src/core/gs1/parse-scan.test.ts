@@ -316,6 +316,11 @@ describe('parseScan: dates', () => {
     expect(parseScan(`01${GTIN}17${yymmdd}`, { referenceYear }).expiry).toBe(iso);
   });
 
+  it('throws a RangeError, not SCAN_INVALID, for a reference year that is not a four-digit year', () => {
+    expect(() => parseScan(`01${GTIN}`, { referenceYear: 26 })).toThrow(RangeError);
+    expect(() => parseScan(`01${GTIN}`, { referenceYear: Number.NaN })).toThrow(RangeError);
+  });
+
   it('leaves expiry undefined when there is no AI 17', () => {
     expect(parseScan(`01${GTIN}`).expiry).toBeUndefined();
   });
@@ -423,6 +428,10 @@ describe('parseScan: refusals', () => {
 
   it('refuses a wrong check digit after leading spaces as SCAN_INVALID at its position in the raw input', () => {
     fails('  0109501101530004', { rule: 'check-digit', position: 4 });
+  });
+
+  it('refuses a non-string input as SCAN_INVALID (syntax) at position 0', () => {
+    fails(undefined as unknown as string, { rule: 'syntax', position: 0 });
   });
 
   it('gives structural errors details without an AI', () => {

@@ -64,11 +64,16 @@ function isLetter(c: number): boolean {
 
 /**
  * Parses one scan. Throws DomainError('SCAN_INVALID', message, { position, rule, ai? }) for any
- * input that is not valid GS1 data; never throws anything else for a string.
+ * input that is not valid GS1 data; never throws anything else for a string (a RangeError only
+ * for an options.referenceYear that is not a four-digit year).
  */
 export function parseScan(data: string, options?: ParseOptions): ParsedScan {
   if (typeof data !== 'string') throw scanError('expected the scan as a string', 0, 'syntax');
   const referenceYear = options?.referenceYear ?? DEFAULT_REFERENCE_YEAR;
+  if (!Number.isInteger(referenceYear) || referenceYear < 1000 || referenceYear > 9999) {
+    // A programming error in the caller, not bad scan data.
+    throw new RangeError(`parseScan options.referenceYear: expected a four-digit year, got ${referenceYear}`);
+  }
   const sub = options?.fnc1Substitute ? options.fnc1Substitute : undefined;
   if (data.length > MAX_SCAN_LENGTH) {
     throw scanError(`scan has ${data.length} characters, at most ${MAX_SCAN_LENGTH} allowed`, MAX_SCAN_LENGTH, 'length');
