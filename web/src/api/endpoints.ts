@@ -1,0 +1,78 @@
+import { apiRequest, queryString, seg } from './client.ts';
+import type {
+  CaptureResult,
+  DailyUnits,
+  ImportResult,
+  Order,
+  OrderStatus,
+  OrderSummary,
+  Page,
+  Product,
+  ProductInput,
+  ReportFilter,
+  ReportRow,
+  SerialLookup,
+  Settings,
+  Unit,
+  User,
+} from './types.ts';
+
+type Signal = { signal?: AbortSignal };
+
+// auth
+export const signIn = (email: string, password: string) =>
+  apiRequest<{ user: User }>('POST', '/auth/sign-in', { json: { email, password }, quietUnauthenticated: true });
+export const getMe = (o: Signal = {}) => apiRequest<{ user: User }>('GET', '/auth/me', { ...o, quietUnauthenticated: true });
+export const signOut = () => apiRequest<void>('POST', '/auth/sign-out', { quietUnauthenticated: true });
+
+// products
+export type ProductQuery = { needsSerialNumber?: boolean; q?: string; limit?: number; cursor?: string };
+export const listProducts = (query: ProductQuery, o: Signal = {}) =>
+  apiRequest<Page<Product>>('GET', '/products', { query, ...o });
+export const getProduct = (sku: string, o: Signal = {}) => apiRequest<Product>('GET', `/products/${seg(sku)}`, o);
+export const createProduct = (input: ProductInput) => apiRequest<Product>('POST', '/products', { json: input });
+export const updateProduct = (sku: string, patch: Omit<ProductInput, 'sku'>) =>
+  apiRequest<Product>('PATCH', `/products/${seg(sku)}`, { json: patch });
+export const bulkEditProducts = (skus: string[], needsSerialNumber: boolean) =>
+  apiRequest<{ updated: number }>('POST', '/products/bulk-edit', { json: { skus, set: { needsSerialNumber } } });
+export const importProducts = (file: Blob, options: { dryRun?: boolean; skipBadRows?: boolean }) =>
+  apiRequest<ImportResult>('POST', '/products/import', {
+    query: { dryRun: options.dryRun || undefined, skipBadRows: options.skipBadRows || undefined },
+    body: file,
+    contentType: 'text/csv',
+  });
+
+// settings
+export const getSettings = (o: Signal = {}) => apiRequest<Settings>('GET', '/settings', o);
+export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('PATCH', '/settings', { json: patch });
+
+// orders and packing
+export type OrderQuery = { status?: OrderStatus; q?: string; limit?: number; cursor?: string };
+export const listOrders = (query: OrderQuery, o: Signal = {}) =>
+  apiRequest<Page<OrderSummary>>('GET', '/orders', { query, ...o });
+export const getOrder = (orderNumber: string, o: Signal = {}) => apiRequest<Order>('GET', `/orders/${seg(orderNumber)}`, o);
+export const cancelOrder = (orderNumber: string) => apiRequest<Order>('POST', `/orders/${seg(orderNumber)}/cancel`);
+export const captureSerial = (
+  orderNumber: string,
+  input: { sku: string; serial: string; scanned: boolean; station?: string },
+) => apiRequest<CaptureResult>('POST', `/orders/${seg(orderNumber)}/serials`, { json: input });
+export const removeSerial = (orderNumber: string, input: { sku: string; serial: string; station?: string }) =>
+  apiRequest<CaptureResult>('DELETE', `/orders/${seg(orderNumber)}/serials`, { json: input });
+export const shipOrder = (
+  orderNumber: string,
+  input: { carrier?: string | null; trackingNumber?: string | null; station?: string },
+) => apiRequest<Order>('POST', `/orders/${seg(orderNumber)}/ship`, { json: input });
+
+// serials
+export const findSerial = (serial: string, o: Signal = {}) => apiRequest<SerialLookup>('GET', `/serials/${seg(serial)}`, o);
+export const searchSerials = (query: { prefix: string; limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<Unit>>('GET', '/serials', { query, ...o });
+
+// report
+export const reportPage = (query: ReportFilter & { limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<ReportRow>>('GET', '/reports/serial-numbers', { query, ...o });
+export const reportDaily = (filter: ReportFilter, o: Signal = {}) =>
+  apiRequest<{ days: DailyUnits[] }>('GET', '/reports/serial-numbers/daily', { query: filter, ...o });
+/** The CSV export is a plain download of the same report URL with format=csv. */
+export const reportCsvUrl = (filter: ReportFilter) =>
+  `/api/v1/reports/serial-numbers${queryString({ ...filter, format: 'csv' })}`;

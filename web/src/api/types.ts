@@ -1,0 +1,131 @@
+// The shapes the API answers with (src/http/presenters.ts and the routes). The web app talks to the
+// server over HTTP only, so these are written out here rather than imported.
+
+export type Role = 'viewer' | 'packer' | 'admin';
+
+export type User = { id: string; email: string; role: Role; tenantId: string; tenantName: string };
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+export type Product = {
+  sku: string;
+  name: string;
+  gtin: string | null;
+  needsSerialNumber: boolean;
+  serialFormat: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+};
+
+export type ProductInput = {
+  sku: string;
+  name: string;
+  gtin: string | null;
+  needsSerialNumber: boolean;
+  serialFormat: string | null;
+};
+
+export type ImportResult = {
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: Array<{ line: number; message: string }>;
+  dryRun: boolean;
+};
+
+export type Settings = { allowDuplicateSerialsInOrder: boolean };
+
+export type OrderStatus = 'open' | 'shipped' | 'cancelled';
+export type OrderType = 'B2C' | 'B2B';
+
+export type Customer = { name: string; email: string | null; company: string | null; externalId: string | null };
+
+export type OrderSummary = {
+  orderNumber: string;
+  type: OrderType;
+  status: OrderStatus;
+  customer: Customer;
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: string | null;
+  createdAt: string | null;
+};
+
+export type CaptureMethod = 'scanned' | 'typed';
+
+export type Capture = {
+  serial: string;
+  captureMethod: CaptureMethod;
+  capturedAt: string | null;
+  capturedBy: string | null;
+  station: string | null;
+  lot?: string | null;
+  expiry?: string | null;
+};
+
+export type OrderLine = {
+  sku: string;
+  name: string;
+  /** GTIN-14 of the product, when it has one (older servers leave it out). */
+  gtin?: string | null;
+  quantity: number;
+  needsSerialNumber: boolean;
+  captured: number;
+  serials: string[];
+  captures: Capture[];
+};
+
+export type Order = OrderSummary & { lines: OrderLine[] };
+
+export type CaptureResult = { sku: string; serial: string; captured: number; quantity: number };
+
+export type UnitEvent = {
+  id: number | string;
+  type: string;
+  at: string | null;
+  actor: string | null;
+  station: string | null;
+  orderNumber: string | null;
+  details: Record<string, unknown> | null;
+  correctsEventId?: number | string | null;
+};
+
+export type Unit = {
+  serial: string;
+  sku: string;
+  productName: string;
+  status: string;
+  orderNumber: string | null;
+  orderType: OrderType | null;
+  customer: Customer | null;
+  shippedAt: string | null;
+  lot: string | null;
+  expiry: string | null;
+  events: UnitEvent[];
+};
+
+export type SerialLookup = { serial: string; units: Unit[] };
+
+export type ReportRow = {
+  serial: string;
+  sku: string;
+  productName: string;
+  orderNumber: string;
+  orderType: OrderType;
+  customerName: string;
+  customerEmail: string | null;
+  customerCompany: string | null;
+  shippedAt: string | null;
+  captureMethod: CaptureMethod;
+};
+
+export type ReportFilter = {
+  shippedFrom?: string;
+  shippedTo?: string;
+  sku?: string;
+  orderNumber?: string;
+  customer?: string;
+};
+
+export type DailyUnits = { date: string; units: number };
