@@ -321,7 +321,7 @@ function regexClass(cls: CharClass): string {
 }
 
 function slotRegex(slot: Slot): string {
-  if (slot.kind === 'literal') return slot.text.replace(/[^A-Za-z0-9_]/g, (c) => (c.charCodeAt(0) < 128 ? `\\${c}` : c));
+  if (slot.kind === 'literal') return slot.text.replace(/[\\^$.*+?()[\]{}|/]/g, (c) => `\\${c}`);
   if (slot.role === 'year' && slot.yearDigits === 4) return '(?:19|20)[0-9]{2}';
   const cls = regexClass(slot.cls);
   if (slot.min === slot.max) return slot.min === 1 ? cls : `${cls}{${slot.min}}`;
