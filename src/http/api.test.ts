@@ -210,3 +210,22 @@ describe('products, orders, packing and search over HTTP', () => {
     expect(lines[2]).toMatch(/^CAM-0002,CAM-1,Camera,SO-1,B2B,Grace Hopper,grace@example.com,Navy,\d{4}-\d\d-\d\dT[\d:.]+Z,typed$/);
   });
 });
+
+describe('two packers scanning the same serial into one order at the same moment', () => {
+  it('lets exactly one request win with 201; the others get 409 SERIAL_DUPLICATE_IN_ORDER', async () => {
+    await post('/products', admin, { sku: 'RACE-SKU', name: 'Racer', needsSerialNumber: true });
+    await post('/orders', admin, {
+      orderNumber: 'RACE-1',
+      type: 'B2C',
+      customer: { name: 'R' },
+      lines: [{ sku: 'RACE-SKU', quantity: 4 }],
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () => post('/orders/RACE-1/serials', packer, { sku: 'RACE-SKU', serial: 'SAME-SERIAL' })),
+    );
+    const statuses = responses.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([201, 409, 409, 409]);
+    const order = (await get('/orders/RACE-1', viewer)).json();
+    expect(order.lines[0].serials).toEqual(['SAME-SERIAL']);
+  });
+});

@@ -1,8 +1,7 @@
-import type { OrderDetail } from '../services/orders.service.ts';
+import type { OrderDetail, OrderRow } from '../services/orders.service.ts';
 import type { ProductRow } from '../services/products.service.ts';
+import type { SerialReportRow } from '../services/reports.service.ts';
 import type { UnitWithHistory } from '../services/serials.service.ts';
-import type { OrderRow } from '../storage/orders.repository.ts';
-import type { SerialReportRow } from '../storage/reports.repository.ts';
 
 // Explicit output shapes: what clients see is written here, never a spread database row.
 

@@ -16,6 +16,8 @@ import {
 } from '../storage/orders.repository.ts';
 import { findProductsBySkus, type ProductRow } from '../storage/products.repository.ts';
 
+export type { OrderRow };
+
 export type OrderLineDetail = {
   sku: string;
   name: string;

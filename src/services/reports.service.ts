@@ -14,6 +14,8 @@ import {
   type SerialReportRow,
 } from '../storage/reports.repository.ts';
 
+export type { SerialReportRow };
+
 export type SerialReportQuery = {
   shippedFrom?: string;
   shippedTo?: string;

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { Actor } from '../core/model.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import { makeOrder, makeProduct, makeTenant } from '../../test/factories.ts';
+import { captureSerial, captureSerialBatch } from './packing.service.ts';
+import { getOrder } from './orders.service.ts';
+import { findSerial } from './serials.service.ts';
+
+let t: TestDatabase;
+let actor: Actor;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ({ actor } = await makeTenant(t.db));
+});
+afterAll(async () => t.close());
+
+describe('what the database guarantees', () => {
+  it('leaves no half-written capture when the request fails part-way (history write fails)', async () => {
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 3 }]);
+    // Make the last of the three writes of a capture fail, as a crash between statements would.
+    await sql`
+      CREATE FUNCTION fail_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$;
+      CREATE TRIGGER fail_events BEFORE INSERT ON serial_events FOR EACH STATEMENT EXECUTE FUNCTION fail_events();
+    `.execute(t.db);
+    try {
+      await expect(
+        captureSerialBatch(t.db, actor, order.orderNumber, [
+          { sku: product.sku, serial: 'CRASH-1' },
+          { sku: product.sku, serial: 'CRASH-2' },
+        ]),
+      ).rejects.toThrow('simulated crash');
+    } finally {
+      await sql`DROP TRIGGER fail_events ON serial_events; DROP FUNCTION fail_events();`.execute(t.db);
+    }
+    expect((await getOrder(t.db, actor, order.orderNumber)).lines[0].captured).toBe(0);
+    await expect(findSerial(t.db, actor, 'CRASH-1')).rejects.toMatchObject({ code: 'SERIAL_NOT_FOUND' });
+  });
+
+  it('refuses to update or delete a history event', async () => {
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'HIST-1' });
+    await expect(sql`UPDATE serial_events SET type = 'forged' WHERE serial = 'HIST-1'`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM serial_events WHERE serial = 'HIST-1'`.execute(t.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses a duplicate serial in one order at the database even when the service check is bypassed', async () => {
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 2 }]);
+    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'UNIQ-1' });
+    await expect(
+      sql`INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, captured_at, captured_by)
+          SELECT tenant_id, order_id, line_no, product_id, serial, false, true, now(), 'test'
+          FROM order_serials WHERE serial = 'UNIQ-1'`.execute(t.db),
+    ).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('captures each of many concurrent scans of different serials exactly once, never past the quantity', async () => {
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 5 }]);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: `CONC-${i}` })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected.map((r) => r.reason.code)).toEqual(['LINE_FULLY_SERIALIZED', 'LINE_FULLY_SERIALIZED', 'LINE_FULLY_SERIALIZED']);
+    expect((await getOrder(t.db, actor, order.orderNumber)).lines[0].captured).toBe(5);
+  });
+});
