@@ -72,7 +72,7 @@ describe('isProductBarcode', () => {
     expect(isProductBarcode(scan, product)).toBe(true);
   });
 
-  it.each([
+  it.each<[string, string | null, string]>([
     ['036000291453', upcProduct, 'a different check digit'],
     ['4006381333931', upcProduct, 'another product'],
     ['SN-000123', upcProduct, 'a real serial'],
