@@ -238,26 +238,30 @@ export function generateRandom(
   let perSerial = 0;
   for (const p of parts) if ('cls' in p) perSerial += p.count;
   const nextByte = byteSource(randomBytes, Math.ceil(count * perSerial * 1.4));
-  const limits = new Map<CharClass, number>();
-  for (const p of parts) if ('cls' in p) limits.set(p.cls, 256 - (256 % p.cls.chars.length));
+  // Bytes at or above `limit` (the largest multiple of the class size) are dropped: no modulo bias.
+  const steps = parts.map((p) =>
+    'fixed' in p
+      ? { fixed: [...p.fixed].map((c) => c.charCodeAt(0)), chars: [] as number[], count: 0, limit: 0 }
+      : { fixed: [] as number[], chars: [...p.cls.chars].map((c) => c.charCodeAt(0)), count: p.count, limit: 256 - (256 % p.cls.chars.length) },
+  );
+  let width = 0;
+  for (const step of steps) width += step.fixed.length + step.count;
+  const codes = new Array<number>(width).fill(0);
 
   const seen = new Set<string>();
   const out: string[] = [];
   while (out.length < count) {
-    let body = '';
-    for (const p of parts) {
-      if ('fixed' in p) {
-        body += p.fixed;
-        continue;
-      }
-      const k = p.cls.chars.length;
-      const limit = limits.get(p.cls) as number;
-      for (let i = 0; i < p.count; i += 1) {
+    let at = 0;
+    for (const step of steps) {
+      for (let i = 0; i < step.fixed.length; i += 1) codes[at++] = step.fixed[i];
+      const k = step.chars.length;
+      for (let i = 0; i < step.count; i += 1) {
         let b = nextByte();
-        while (b >= limit) b = nextByte();
-        body += p.cls.chars[b % k];
+        while (b >= step.limit) b = nextByte();
+        codes[at++] = step.chars[b % k];
       }
     }
+    const body = String.fromCharCode.apply(null, codes);
     const serial = check ? body + check.compute(payloadOf(check, body)) : body;
     if (seen.has(serial)) continue;
     seen.add(serial);
