@@ -68,6 +68,7 @@ describe('pattern elements', () => {
     ['N\\\\{9} ; charset=cset82', null, 'a backslash is not in CSET 82'],
     ['%&\'*_/{9}', '%&\'*_/1', 'CSET 82 punctuation'],
     ['#-/{9} ; charset=cset39', '#-/1', 'CSET 39 punctuation'],
+    ['\\re:{9}', 're:1', 'a pattern starting with the text re: escapes its first letter'],
   ])('literal %j matches %j (%s)', (format, serial, _why) => {
     if (serial === null) {
       expect(errorOf(() => compileSerialFormat(format)).code).toBe('SERIAL_FORMAT_INVALID');
