@@ -97,7 +97,6 @@ export type FormatInternals = {
   readonly kind: 'pattern' | 'regex';
   readonly slots: readonly Slot[];
   readonly check: CheckInfo | null;
-  readonly charset: CharsetName;
   readonly minLength: number;
   readonly maxLength: number;
 };
@@ -147,10 +146,6 @@ const checkInfos: Readonly<Record<CheckRule, CheckInfo>> = {
     valid: (value) => isValidIso7064Mod37_2(value) && !/[a-z]$/.test(value),
   },
 };
-
-export function checkInfoFor(rule: CheckRule): CheckInfo {
-  return checkInfos[rule];
-}
 
 /** Shows a piece of a serial in a message: quoted, escaped, cut at 24 characters. */
 export function quote(text: string): string {
@@ -294,7 +289,7 @@ function compileRegexFormat(source: string, spec: SerialFormatSpec): CompiledSer
     source,
     spec,
     { kind: 'regex', describe, minLength, maxLength, regex: `^(?:${body})$`, test },
-    { kind: 'regex', slots: [], check, charset: spec.charset, minLength, maxLength },
+    { kind: 'regex', slots: [], check, minLength, maxLength },
   );
 }
 
@@ -469,7 +464,7 @@ function compilePatternFormat(source: string, spec: SerialFormatSpec): CompiledS
     source,
     spec,
     { kind: 'pattern', describe, minLength, maxLength, regex: `^${frozen.map(slotRegex).join('')}$`, test },
-    { kind: 'pattern', slots: frozen, check, charset: spec.charset, minLength, maxLength },
+    { kind: 'pattern', slots: frozen, check, minLength, maxLength },
   );
 }
 

@@ -203,4 +203,8 @@ describe('randomSpaceSize and guessProbability', () => {
   ])('gives %s with %s issued a guess probability of %d', (format, issued, p) => {
     expect(guessProbability(f(format), issued)).toBeCloseTo(p, 20);
   });
+
+  it('refuses a negative number issued with VALIDATION_FAILED', () => {
+    expect(errorOf(() => guessProbability(f('{X:12}'), -1)).message).toBe('issued: expected a whole number of 0 or more, got -1');
+  });
 });

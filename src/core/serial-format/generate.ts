@@ -185,8 +185,8 @@ function randomPlan(format: CompiledSerialFormat, options: GenerateOptions | und
 }
 
 /** How many different serials generateRandom can produce for the format. */
-export function randomSpaceSize(format: CompiledSerialFormat, options?: GenerateOptions): bigint {
-  return randomPlan(format, { year: options?.year ?? 2000 }).size;
+export function randomSpaceSize(format: CompiledSerialFormat): bigint {
+  return randomPlan(format, { year: 2000 }).size; // the year is fixed text: any year gives the same size
 }
 
 /**
@@ -194,6 +194,9 @@ export function randomSpaceSize(format: CompiledSerialFormat, options?: Generate
  * issued / randomSpaceSize. The check character adds nothing: a guesser computes it too.
  */
 export function guessProbability(format: CompiledSerialFormat, issued: number | bigint = 1): number {
+  if (typeof issued === 'number' ? !Number.isSafeInteger(issued) || issued < 0 : typeof issued !== 'bigint' || issued < 0n) {
+    throw validation('issued', `expected a whole number of 0 or more, got ${String(issued)}`);
+  }
   const size = randomSpaceSize(format);
   return Math.min(1, Number(issued) / Number(size));
 }
