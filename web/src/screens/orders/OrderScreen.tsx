@@ -1,0 +1,163 @@
+import { useState } from 'react';
+import { cancelOrder, getOrder } from '../../api/endpoints.ts';
+import { useApi } from '../../api/use-api.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDateTime } from '../../format.ts';
+import { Link, paths } from '../../router.ts';
+import { useCan } from '../../session.tsx';
+import { useTitle } from '../../use-title.ts';
+
+export function OrderScreen({ orderNumber }: { orderNumber: string }) {
+  useTitle(`Order ${orderNumber}`);
+  const canPack = useCan('packer');
+  const isAdmin = useCan('admin');
+  const order = useApi((signal) => getOrder(orderNumber, { signal }), [orderNumber]);
+  const [error, setError] = useState<unknown>(null);
+  const [confirming, setConfirming] = useState(false);
+  const o = order.data;
+
+  const cancel = async () => {
+    setError(null);
+    try {
+      order.setData(await cancelOrder(orderNumber));
+      setConfirming(false);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section aria-labelledby="order-title">
+      <p className="breadcrumb">
+        <Link to={paths.orders}>← Orders</Link>
+      </p>
+      <div className="screen-head">
+        <h1 id="order-title">
+          Order <span className="mono">{orderNumber}</span>
+        </h1>
+        {o && (
+          <div className="actions">
+            {o.status === 'open' && canPack && (
+              <Link to={paths.packing(o.orderNumber)} className="button primary">
+                Pack this order
+              </Link>
+            )}
+            {o.status === 'open' && isAdmin && !confirming && (
+              <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+                Cancel order…
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      <ErrorMessage error={order.error ?? error} />
+      {confirming && (
+        <div className="panel" role="group" aria-labelledby="cancel-title">
+          <h2 id="cancel-title">Cancel order {orderNumber}?</h2>
+          <p>Units already captured go back to stock. This cannot be undone.</p>
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => void cancel()}>
+              Yes, cancel the order
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(false)} autoFocus>
+              Keep it
+            </button>
+          </div>
+        </div>
+      )}
+      {order.loading && !o && <p aria-busy="true">Loading order…</p>}
+      {o && (
+        <>
+          <dl className="facts card">
+            <div>
+              <dt>Status</dt>
+              <dd>
+                <StatusBadge status={o.status} />
+              </dd>
+            </div>
+            <div>
+              <dt>Type</dt>
+              <dd>{o.type}</dd>
+            </div>
+            <div>
+              <dt>Customer</dt>
+              <dd>
+                {o.customer.name}
+                {o.customer.company && <div>{o.customer.company}</div>}
+                {o.customer.email && <div>{o.customer.email}</div>}
+                {o.customer.externalId && <div className="hint">customer id {o.customer.externalId}</div>}
+              </dd>
+            </div>
+            <div>
+              <dt>Created</dt>
+              <dd>{formatDateTime(o.createdAt)}</dd>
+            </div>
+            <div>
+              <dt>Carrier</dt>
+              <dd>{o.carrier ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Tracking number</dt>
+              <dd className="mono">{o.trackingNumber ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Shipped</dt>
+              <dd>{formatDateTime(o.shippedAt)}</dd>
+            </div>
+          </dl>
+
+          <h2>Lines</h2>
+          {o.lines.map((line) => (
+            <div className="card line-card" key={line.sku}>
+              <h3>
+                <span className="mono">{line.sku}</span> {line.name} × {line.quantity}
+              </h3>
+              {!line.needsSerialNumber ? (
+                <p className="hint">No serial numbers needed.</p>
+              ) : line.captures.length === 0 ? (
+                <p className="hint">
+                  No serials captured yet (0 of {line.quantity}).
+                  {o.status === 'open' && canPack && (
+                    <>
+                      {' '}
+                      <Link to={paths.packing(o.orderNumber)}>Capture them at the packing station.</Link>
+                    </>
+                  )}
+                </p>
+              ) : (
+                <div className="table-wrap">
+                  <table>
+                    <caption>
+                      Serials captured: {line.captured} of {line.quantity}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Serial</th>
+                        <th scope="col">Method</th>
+                        <th scope="col">Captured</th>
+                        <th scope="col">Station</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {line.captures.map((c, i) => (
+                        <tr key={`${c.serial}-${i}`}>
+                          <td className="mono">
+                            <Link to={paths.serial(c.serial)}>{c.serial}</Link>
+                          </td>
+                          <td>{c.captureMethod}</td>
+                          <td>{formatDateTime(c.capturedAt)}</td>
+                          <td>{c.station ?? '—'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </div>
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
