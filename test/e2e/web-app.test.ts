@@ -1,0 +1,304 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/model.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createOrder } from '../../src/services/orders.service.ts';
+import { createProduct } from '../../src/services/products.service.ts';
+import { createTenant } from '../../src/services/tenants.service.ts';
+import { createUser } from '../../src/services/users.service.ts';
+import { createTestDatabase, type TestDatabase } from '../db.ts';
+import { artifacts, ensureWebBuild, findChromium, launchBrowser, webRoot } from './browser.ts';
+
+// The web app's main flow in a real Chromium against a real server and PostgreSQL: sign in,
+// bulk-edit products, pack an order at the packing station by scanner-speed typing, ship it, find
+// a serial, and see and export it in the Serial Number Report.
+
+const chromiumPath = findChromium();
+if (!chromiumPath) console.log('skipping browser tests: no chromium found (install Debian chromium)');
+
+const EMAIL = 'lena@example.com';
+const PASSWORD = 'correct horse battery';
+const ORDER = 'SO-1001';
+// GTIN-14 09501101530003 is printed on the box as EAN-13 9501101530003.
+const CAMERA_EAN = '9501101530003';
+
+let t: TestDatabase;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let base: string;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let page: Page;
+let actor: Actor;
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** Types like a keyboard-wedge scanner: a burst of characters a few ms apart, then Enter. */
+async function scan(code: string) {
+  await page.keyboard.type(code, { delay: 4 });
+  await page.keyboard.press('Enter');
+}
+
+/** Types like a person: well over 50 ms per key. */
+async function typeByHand(code: string) {
+  await page.keyboard.type(code, { delay: 120 });
+  await page.keyboard.press('Enter');
+}
+
+const feedback = () => page.locator('.feedback');
+
+async function waitForFeedback(text: string) {
+  await feedback().filter({ hasText: text }).waitFor({ timeout: 10_000 });
+}
+
+describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    await ensureWebBuild();
+    t = await createTestDatabase();
+    const tenant = await createTenant(t.db, { name: 'Acme Audio' });
+    actor = { tenantId: tenant.tenantId, id: 'test', role: 'admin' };
+    await createUser(t.db, { tenantId: tenant.tenantId, email: EMAIL, password: PASSWORD, role: 'admin' });
+    await createProduct(t.db, actor, { sku: 'CAM-100', name: 'Action camera', gtin: CAMERA_EAN, needsSerialNumber: false });
+    await createProduct(t.db, actor, { sku: 'LENS-200', name: 'Wide lens', needsSerialNumber: false });
+    await createProduct(t.db, actor, { sku: 'STRAP-300', name: 'Wrist strap', needsSerialNumber: false });
+    app = await buildApp({ db: t.db, pool: t.pool, webRoot });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await launchBrowser(chromiumPath!);
+    context = browser.context;
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await t?.close();
+  });
+
+  it('refuses a wrong password with the server message, then signs in and lands on the packing station', async () => {
+    await page.goto(`${base}/products`);
+    await page.waitForURL(/\/sign-in\?next=%2Fproducts/);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'email or password is wrong' }).waitFor();
+    await shot('01-sign-in');
+
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // back where the visit started
+    await page.waitForURL(`${base}/products`);
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+    expect(await page.getByText('Acme Audio').isVisible()).toBe(true);
+  });
+
+  it('bulk-edits two selected products to need serial numbers and shows the new values and how many changed', async () => {
+    await page.getByRole('checkbox', { name: 'Select CAM-100' }).check();
+    await page.getByRole('checkbox', { name: 'Select LENS-200' }).check();
+    await page.getByRole('button', { name: 'Bulk edit' }).click();
+    await page.getByRole('radio', { name: 'Yes' }).check();
+    await shot('02-products-bulk-edit');
+    await page.getByRole('button', { name: 'Process' }).click();
+    await page.getByText('2 products changed: needs serial number is now Yes.').waitFor();
+
+    const row = (sku: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: sku, exact: true }) });
+    expect(await row('CAM-100').getByRole('cell', { name: 'Yes', exact: true }).count()).toBe(1);
+    expect(await row('LENS-200').getByRole('cell', { name: 'Yes', exact: true }).count()).toBe(1);
+    expect(await row('STRAP-300').getByRole('cell', { name: 'No', exact: true }).count()).toBe(1);
+
+    // the filter lives in the address
+    await page.getByLabel('Needs serial number').selectOption('yes');
+    await page.waitForURL(/needsSerialNumber=true/);
+    await row('STRAP-300').waitFor({ state: 'detached' });
+    expect(await page.getByRole('row').count()).toBe(3); // header + 2 products
+    await shot('03-products-filtered');
+  });
+
+  it('packs an order of three cameras and a lens from the scan box alone, refusing a duplicate with a red message', async () => {
+    await createOrder(t.db, actor, {
+      orderNumber: ORDER,
+      type: 'B2C',
+      customer: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      lines: [
+        { sku: 'CAM-100', quantity: 3 },
+        { sku: 'LENS-200', quantity: 1 },
+        { sku: 'STRAP-300', quantity: 2 },
+      ],
+    });
+    await page.getByRole('link', { name: 'Packing' }).click();
+    await page.getByRole('textbox', { name: 'Order number' }).waitFor();
+
+    // From here on nothing is clicked: the scan box keeps the focus.
+    await scan(ORDER);
+    await waitForFeedback(`Order ${ORDER} opened: 0 of 4 serials captured.`);
+    expect(await page.getByRole('button', { name: 'Ship' }).isDisabled()).toBe(true);
+
+    // two lines need serials: a serial alone cannot be placed
+    await scan('SN-0001');
+    await page.getByRole('alert').filter({ hasText: 'scan the SKU or GTIN of the product first' }).waitFor();
+
+    // the camera's EAN-13 chooses its line
+    await scan(CAMERA_EAN);
+    await waitForFeedback('CAM-100 (Action camera) chosen');
+    await scan('SN-0001');
+    await waitForFeedback('SN-0001 captured for CAM-100 (1 of 3)');
+    await scan('SN-0002');
+    await waitForFeedback('SN-0002 captured for CAM-100 (2 of 3)');
+
+    await scan('SN-0002');
+    const duplicate = page.getByRole('alert').filter({ hasText: 'SERIAL_DUPLICATE_IN_ORDER' });
+    await duplicate.waitFor();
+    expect(await duplicate.textContent()).toContain('serial: SN-0002 is already captured in this order');
+    await shot('04-packing-duplicate-refused');
+
+    // a mis-scan is removed before shipping
+    await scan('OOPS-1');
+    await waitForFeedback('OOPS-1 captured for CAM-100 (3 of 3)');
+    await page.getByRole('button', { name: 'Remove serial OOPS-1 from CAM-100' }).click();
+    await waitForFeedback('OOPS-1 removed from CAM-100');
+    await scan('SN-0003');
+    await waitForFeedback('SN-0003 captured for CAM-100 (3 of 3)');
+
+    // the lens is now the only open line: its serial goes there without choosing it, typed by hand
+    await typeByHand('LN-77');
+    await waitForFeedback('LN-77 captured for LENS-200 (1 of 1). Every serial is captured: ship the order.');
+
+    const slots = page.getByRole('list', { name: 'Serial slots for CAM-100' }).getByRole('listitem');
+    expect(await slots.allTextContents()).toEqual([
+      expect.stringContaining('SN-0001'),
+      expect.stringContaining('SN-0002'),
+      expect.stringContaining('SN-0003'),
+    ]);
+    await shot('05-packing-complete');
+  });
+
+  it('ships the order with carrier and tracking once every slot is filled', async () => {
+    const ship = page.getByRole('button', { name: 'Ship', exact: true });
+    expect(await ship.isEnabled()).toBe(true);
+    await ship.click();
+    await page.getByLabel('Carrier (optional)').fill('DHL');
+    await page.getByLabel('Tracking number (optional)').fill('JD0146000012345');
+    await page.getByRole('button', { name: 'Confirm shipment' }).click();
+    await waitForFeedback(`Order ${ORDER} shipped. Scan the next order number.`);
+    await page.getByText('with DHL, tracking JD0146000012345').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Order number' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await shot('06-packing-shipped');
+
+    await page.getByRole('link', { name: 'Order details' }).click();
+    await page.getByRole('heading', { name: `Order ${ORDER}` }).waitFor();
+    await page.getByText('Serials captured: 3 of 3').waitFor();
+    await shot('07-order');
+  });
+
+  it('finds a serial from the header search and shows its unit page with customer and timeline', async () => {
+    const search = page.getByRole('searchbox', { name: 'Find serial number' });
+    await search.fill('SN-0002');
+    await search.press('Enter');
+    await page.waitForURL(`${base}/serials/SN-0002`);
+    const unit = page.getByRole('article');
+    await unit.getByRole('heading', { name: 'CAM-100 Action camera' }).waitFor();
+    expect(await unit.getByText('shipped', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await unit.getByRole('link', { name: ORDER }).first().isVisible()).toBe(true);
+    expect(await unit.getByText('Ada Lovelace').isVisible()).toBe(true);
+    const timeline = unit.getByRole('list', { name: /History of SN-0002/ });
+    const events = await timeline.locator(':scope > li strong').allTextContents();
+    expect(events).toEqual(['Packed', 'Shipped']);
+    await shot('08-serial-unit');
+
+    // not an exact serial: the units whose serial starts with it
+    await search.fill('SN-000');
+    await search.press('Enter');
+    await page.getByText('No unit has exactly this serial number.').waitFor();
+    expect(await page.getByRole('link', { name: /^SN-000[123]$/ }).count()).toBe(3);
+    await shot('09-serial-prefix');
+  });
+
+  it('lists the shipped serials in the Serial Number Report with the daily chart, and downloads them as CSV', async () => {
+    await page.getByRole('link', { name: 'Report' }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('Shipped from').fill(today);
+    await page.getByLabel('Shipped to').fill(today);
+    await page.getByLabel('SKU').fill('CAM-100');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(new RegExp(`shippedFrom=${today}&shippedTo=${today}&sku=CAM-100`));
+    await page.getByRole('cell', { name: 'SN-0003' }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(4); // header + 3 cameras
+    await page.getByRole('img', { name: /Serialized units shipped per day/ }).waitFor();
+    expect(await page.locator('figcaption').textContent()).toContain('3 serialized units shipped over 1 day');
+    await shot('10-report');
+
+    // typed by hand vs scanned is kept per capture
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await page.getByRole('cell', { name: 'LN-77' }).waitFor();
+    const lensRow = page.getByRole('row').filter({ hasText: 'LN-77' });
+    expect(await lensRow.getByRole('cell', { name: 'typed' }).count()).toBe(1);
+    const cameraRow = page.getByRole('row').filter({ hasText: 'SN-0001' });
+    expect(await cameraRow.getByRole('cell', { name: 'scanned' }).count()).toBe(1);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^serial-number-report-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(5); // header + 4 serials
+    for (const serial of ['SN-0001', 'SN-0002', 'SN-0003', 'LN-77']) {
+      expect(lines.some((line) => line.includes(serial) && line.includes(ORDER))).toBe(true);
+    }
+    expect(csv).not.toContain('OOPS-1');
+  });
+
+  it('keeps the orders list filter in the address and opens an order from it', async () => {
+    await page.goto(`${base}/orders?status=shipped`);
+    await page.getByRole('link', { name: ORDER }).waitFor();
+    expect(await page.getByLabel('Status').inputValue()).toBe('shipped');
+    await page.getByLabel('Status').selectOption('open');
+    await page.waitForURL(/status=open/);
+    await page.getByText('No order matches these filters.').waitFor();
+    await shot('11-orders-empty');
+  });
+
+  it('saves the duplicate-serials setting and shows it after a reload', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const box = page.getByRole('checkbox', { name: 'Allow duplicate serial numbers in an order' });
+    await box.waitFor();
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await shot('12-settings');
+    await page.reload();
+    await box.waitFor();
+    expect(await box.isChecked()).toBe(true);
+  });
+
+  it('previews a product CSV with its bad lines, then imports the good rows when told to skip the bad ones', async () => {
+    await page.goto(`${base}/products/import`);
+    const csv = ['sku,name,gtin,needsSerialNumber,serialFormat', 'MIC-1,Microphone,,true,', ',No SKU,,false,', 'MIC-2,Mic stand,123,false,'].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('cell', { name: 'Mic stand' }).waitFor();
+    await page.getByRole('button', { name: 'Check file' }).click();
+    await page.getByText('Check result (nothing saved yet)').waitFor();
+    const problems = page.getByRole('table', { name: /problems? by line/ });
+    await problems.waitFor();
+    expect(await problems.getByRole('row').count()).toBe(3); // header + 2 bad lines
+    await shot('13-import-preview');
+
+    await page.getByRole('checkbox', { name: 'Skip bad rows (import the good ones)' }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('1 product created, 0 updated, 2 skipped.').waitFor();
+    await page.goto(`${base}/products?q=MIC`);
+    await page.getByRole('cell', { name: 'MIC-1', exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: 'MIC-2', exact: true }).count()).toBe(0);
+  });
+
+  it('signs out and sends the next visit to the sign-in page', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto(`${base}/report`);
+    await page.waitForURL(/\/sign-in\?next=%2Freport/);
+  });
+});
