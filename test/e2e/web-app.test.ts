@@ -295,6 +295,25 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect(await page.getByRole('cell', { name: 'MIC-2', exact: true }).count()).toBe(0);
   });
 
+  it('pages through products with Next and Previous, keeping the page in the address across a reload', async () => {
+    for (let i = 1; i <= 55; i += 1) {
+      await createProduct(t.db, actor, { sku: `BULK-${String(i).padStart(3, '0')}`, name: `Bulk item ${i}` });
+    }
+    await page.goto(`${base}/products?q=BULK`);
+    await page.getByRole('cell', { name: 'BULK-050', exact: true }).waitFor();
+    expect(await page.getByText('Page 1').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.waitForURL(/q=BULK&cursor=/);
+    await page.getByRole('cell', { name: 'BULK-055', exact: true }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(6); // header + 5
+    await page.reload();
+    await page.getByRole('cell', { name: 'BULK-051', exact: true }).waitFor();
+    expect(await page.getByText('Page 2').isVisible()).toBe(true);
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await page.waitForURL(`${base}/products?q=BULK`);
+    await page.getByRole('cell', { name: 'BULK-001', exact: true }).waitFor();
+  });
+
   it('signs out and sends the next visit to the sign-in page', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);

@@ -3,9 +3,11 @@ import { isApiError } from '../../api/client.ts';
 import { captureSerial, getOrder, removeSerial, shipOrder } from '../../api/endpoints.ts';
 import type { Order, OrderLine } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { NotAllowed } from '../../components/NotAllowed.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDateTime, plural } from '../../format.ts';
 import { Link, navigate, paths, useLocation } from '../../router.ts';
+import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
 import { beep, readMuted, writeMuted } from './beep.ts';
 import { CameraScanner, cameraScanningAvailable } from './CameraScanner.tsx';
@@ -41,6 +43,11 @@ const LOG_SIZE = 12;
  */
 export function PackingScreen() {
   useTitle('Packing');
+  if (!useCan('packer')) return <NotAllowed title="Packing station" needed="packer" />;
+  return <PackingStation />;
+}
+
+function PackingStation() {
   const location = useLocation();
   const urlOrder = location.query.get('order')?.trim() || null;
 

@@ -2,9 +2,11 @@ import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { importProducts } from '../../api/endpoints.ts';
 import type { ImportResult } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { NotAllowed } from '../../components/NotAllowed.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { plural } from '../../format.ts';
 import { Link, paths } from '../../router.ts';
+import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
 import { type CsvPreview, previewCsv } from './csv-preview.ts';
 
@@ -13,6 +15,11 @@ const PREVIEW_ROWS = 10;
 
 export function ProductImportScreen() {
   useTitle('Import products');
+  if (!useCan('admin')) return <NotAllowed title="Import products" needed="admin" />;
+  return <ProductImport />;
+}
+
+function ProductImport() {
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [check, setCheck] = useState<ImportResult | null>(null);

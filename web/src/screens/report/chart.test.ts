@@ -35,6 +35,17 @@ describe('layoutChart', () => {
     expect(chart.bars[0].x).toBeGreaterThanOrEqual(0);
   });
 
+  it('keeps a lone day to a slim bar in the middle rather than a slab across the chart', () => {
+    const [bar] = layoutChart(days(3), { width: 600, height: 100, maxBarWidth: 40 }).bars;
+    expect(bar.width).toBe(40);
+    expect(bar.x + bar.width / 2).toBe(300);
+  });
+
+  it('puts grid lines on whole numbers only', () => {
+    expect(layoutChart(days(3), { width: 100, height: 100 }).ticks.map((t) => t.value)).toEqual([0, 5]);
+    expect(layoutChart(days(9), { width: 100, height: 100 }).ticks.map((t) => t.value)).toEqual([0, 5, 10]);
+  });
+
   it('sums the units and finds the busiest day', () => {
     const chart = layoutChart(days(2, 9, 4), { width: 90, height: 10 });
     expect(chart.total).toBe(15);

@@ -29,20 +29,23 @@ export function niceCeiling(n: number): number {
 
 export function layoutChart(
   days: ReadonlyArray<DailyUnits>,
-  size: { width: number; height: number; maxLabels?: number },
+  size: { width: number; height: number; maxLabels?: number; maxBarWidth?: number },
 ): ChartLayout {
   const { width, height } = size;
+  const maxBarWidth = size.maxBarWidth ?? 48;
   const maxLabels = size.maxLabels ?? 6;
   const total = days.reduce((sum, d) => sum + d.units, 0);
   const peak = days.reduce<DailyUnits | null>((best, d) => (best === null || d.units > best.units ? d : best), null);
   const top = niceCeiling(peak?.units ?? 0);
   const slot = days.length > 0 ? width / days.length : width;
   const gap = slot > 6 ? Math.min(slot * 0.2, 8) : 0;
+  const barWidth = Math.min(slot - gap, maxBarWidth);
   const bars = days.map((d, i) => {
     const h = (d.units / top) * height;
-    return { date: d.date, units: d.units, x: i * slot + gap / 2, y: height - h, width: slot - gap, height: h };
+    return { date: d.date, units: d.units, x: i * slot + (slot - barWidth) / 2, y: height - h, width: barWidth, height: h };
   });
-  const ticks = (top >= 2 ? [0, top / 2, top] : [0, top]).map((value) => ({ value, y: height - (value / top) * height }));
+  // units are whole: a middle grid line only where it falls on a whole number
+  const ticks = (top % 2 === 0 ? [0, top / 2, top] : [0, top]).map((value) => ({ value, y: height - (value / top) * height }));
   // evenly spaced days, always the first and the last
   const count = Math.min(days.length, Math.max(2, maxLabels));
   const indexes = new Set<number>();

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, paths } from './router.ts';
+
+describe('matchRoute', () => {
+  it.each([
+    ['/', { name: 'home' }],
+    ['/sign-in', { name: 'sign-in' }],
+    ['/products', { name: 'products' }],
+    ['/products/', { name: 'products' }],
+    ['/products/new', { name: 'product-new' }],
+    ['/products/import', { name: 'product-import' }],
+    ['/products/CAM-1/edit', { name: 'product-edit', sku: 'CAM-1' }],
+    ['/orders/SO%2F1', { name: 'order', orderNumber: 'SO/1' }],
+    ['/packing', { name: 'packing' }],
+    ['/serials/SN%20001', { name: 'serial', serial: 'SN 001' }],
+    ['/report', { name: 'report' }],
+    ['/settings', { name: 'settings' }],
+  ])('reads %s', (path, route) => {
+    expect(matchRoute(path)).toEqual(route);
+  });
+
+  it('says not found for unknown paths and broken escapes', () => {
+    expect(matchRoute('/nope')).toEqual({ name: 'not-found', path: '/nope' });
+    expect(matchRoute('/serials/%E0%A4%A')).toEqual({ name: 'not-found', path: '/serials/%E0%A4%A' });
+  });
+
+  it('round-trips values with reserved characters through the path builders', () => {
+    for (const value of ['SO/1', 'a b?c#d', 'new', '100%']) {
+      expect(matchRoute(paths.order(value))).toEqual({ name: 'order', orderNumber: value });
+      expect(matchRoute(paths.serial(value))).toEqual({ name: 'serial', serial: value });
+    }
+    expect(matchRoute(paths.productEdit('new'))).toEqual({ name: 'product-edit', sku: 'new' });
+  });
+
+  it('keeps where to go back to after signing in, except for the start page', () => {
+    expect(paths.signIn('/report?sku=A')).toBe('/sign-in?next=%2Freport%3Fsku%3DA');
+    expect(paths.signIn('/')).toBe('/sign-in');
+  });
+});
