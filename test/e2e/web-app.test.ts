@@ -107,9 +107,10 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await page.getByText('2 products changed: needs serial number is now Yes.').waitFor();
 
     const row = (sku: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: sku, exact: true }) });
-    expect(await row('CAM-100').getByRole('cell', { name: 'Yes', exact: true }).count()).toBe(1);
-    expect(await row('LENS-200').getByRole('cell', { name: 'Yes', exact: true }).count()).toBe(1);
+    await row('CAM-100').getByRole('cell', { name: 'Yes', exact: true }).waitFor();
+    await row('LENS-200').getByRole('cell', { name: 'Yes', exact: true }).waitFor();
     expect(await row('STRAP-300').getByRole('cell', { name: 'No', exact: true }).count()).toBe(1);
+    expect(await page.getByText('2 products selected').count()).toBe(0);
 
     // the filter lives in the address
     await page.getByLabel('Needs serial number').selectOption('yes');
@@ -224,12 +225,20 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await page.getByLabel('Shipped from').fill(today);
     await page.getByLabel('Shipped to').fill(today);
     await page.getByLabel('SKU').fill('CAM-100');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    // the answers to the filtered requests, so the checks below cannot see the unfiltered page
+    const answered = (path: string) =>
+      page.waitForResponse((r) => r.url().includes(path) && r.url().includes('sku=CAM-100') && r.ok());
+    await Promise.all([
+      answered('/api/v1/reports/serial-numbers?'),
+      answered('/api/v1/reports/serial-numbers/daily?'),
+      page.getByRole('button', { name: 'Apply' }).click(),
+    ]);
     await page.waitForURL(new RegExp(`shippedFrom=${today}&shippedTo=${today}&sku=CAM-100`));
+    await page.getByRole('cell', { name: 'LN-77' }).waitFor({ state: 'detached' });
     await page.getByRole('cell', { name: 'SN-0003' }).waitFor();
     expect(await page.getByRole('row').count()).toBe(4); // header + 3 cameras
     await page.getByRole('img', { name: /Serialized units shipped per day/ }).waitFor();
-    expect(await page.locator('figcaption').textContent()).toContain('3 serialized units shipped over 1 day');
+    await page.locator('figcaption', { hasText: '3 serialized units shipped over 1 day' }).waitFor();
     await shot('10-report');
 
     // typed by hand vs scanned is kept per capture
@@ -251,14 +260,51 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect(csv).not.toContain('OOPS-1');
   });
 
-  it('keeps the orders list filter in the address and opens an order from it', async () => {
+  it('keeps the scan box focused after a click elsewhere, and sends a scan to it when Tab left focus on a button', async () => {
+    await createOrder(t.db, actor, {
+      orderNumber: 'SO-1002',
+      type: 'B2B',
+      customer: { name: 'Grace Hopper', company: 'Navy Labs' },
+      lines: [{ sku: 'LENS-200', quantity: 2 }],
+    });
+    await page.goto(`${base}/packing?order=SO-1002`);
+    await waitForFeedback('Order SO-1002 opened: 0 of 2 serials captured.');
+    const box = page.getByRole('textbox', { name: 'Scan serial, SKU or GTIN' });
+    const focused = () => box.evaluate((el) => el === document.activeElement);
+    expect(await focused()).toBe(true);
+
+    await page.getByRole('heading', { name: /Packing station/ }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'scan-input');
+    await scan('GH-1');
+    await waitForFeedback('GH-1 captured for LENS-200 (1 of 2)');
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Enter');
+    await scan('GH-2');
+    await waitForFeedback('GH-2 captured for LENS-200 (2 of 2)');
+    expect(await focused()).toBe(true);
+  });
+
+  it('keeps the orders list filter and search in the address and opens an order from it', async () => {
     await page.goto(`${base}/orders?status=shipped`);
     await page.getByRole('link', { name: ORDER }).waitFor();
     expect(await page.getByLabel('Status').inputValue()).toBe('shipped');
+    expect(await page.getByRole('link', { name: 'SO-1002' }).count()).toBe(0);
     await page.getByLabel('Status').selectOption('open');
     await page.waitForURL(/status=open/);
+    await page.getByRole('link', { name: 'SO-1002' }).waitFor();
+    expect(await page.getByRole('link', { name: ORDER }).count()).toBe(0);
+    await shot('11-orders');
+
+    await page.getByLabel('Search order number or customer').fill('nobody-here');
+    await page.getByLabel('Search order number or customer').press('Enter');
+    await page.waitForURL(/status=open&q=nobody-here/);
     await page.getByText('No order matches these filters.').waitFor();
-    await shot('11-orders-empty');
+
+    await page.goto(`${base}/orders?status=open`);
+    await page.getByRole('link', { name: 'SO-1002' }).click();
+    await page.getByRole('heading', { name: 'Order SO-1002' }).waitFor();
+    await page.getByText('Navy Labs').waitFor();
   });
 
   it('saves the duplicate-serials setting and shows it after a reload', async () => {
