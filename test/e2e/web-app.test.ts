@@ -33,6 +33,7 @@ let page: Page;
 let actor: Actor;
 
 async function shot(name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
