@@ -323,7 +323,9 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
   });
 
   it('previews a product CSV with its bad lines, then imports the good rows when told to skip the bad ones', async () => {
-    await page.goto(`${base}/products/import`);
+    await page.goto(`${base}/products`);
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.waitForURL(`${base}/import/products`);
     const csv = ['sku,name,gtin,needsSerialNumber,serialFormat', 'MIC-1,Microphone,,true,', ',No SKU,,false,', 'MIC-2,Mic stand,123,false,'].join('\n');
     await page.getByLabel('CSV file').setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('cell', { name: 'Mic stand' }).waitFor();
@@ -340,6 +342,30 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await page.goto(`${base}/products?q=MIC`);
     await page.getByRole('cell', { name: 'MIC-1', exact: true }).waitFor();
     expect(await page.getByRole('cell', { name: 'MIC-2', exact: true }).count()).toBe(0);
+  });
+
+  it('imports an order from CSV, refusing an unknown SKU by line, and lists it as open', async () => {
+    await page.goto(`${base}/orders`);
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.waitForURL(`${base}/import/orders`);
+    const csv = [
+      'orderNumber,type,customerName,customerEmail,customerCompany,customerExternalId,sku,quantity',
+      'SO-2001,B2B,Alan Turing,alan@example.com,Bletchley Ltd,C-9,CAM-100,2',
+      'SO-2001,B2B,Alan Turing,alan@example.com,Bletchley Ltd,C-9,STRAP-300,1',
+      'SO-2002,B2C,Joan Clarke,,,,NOPE-1,1',
+    ].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Check file' }).click();
+    const problems = page.getByRole('table', { name: /problems? by line/ });
+    await problems.waitFor();
+    expect(await problems.getByRole('row').filter({ hasText: 'NOPE-1' }).getByRole('cell').first().textContent()).toBe('4');
+    await page.getByRole('checkbox', { name: 'Skip bad rows (import the good ones)' }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText(/^1 order created/).waitFor();
+    await page.getByRole('link', { name: 'See the orders' }).click();
+    await page.getByRole('link', { name: 'SO-2001' }).click();
+    await page.getByText('Bletchley Ltd').waitFor();
+    expect(await page.getByText('B2B', { exact: true }).count()).toBeGreaterThan(0);
   });
 
   it('pages through products with Next and Previous, keeping the page in the address across a reload', async () => {

@@ -7,11 +7,11 @@ import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { Header } from './components/Header.tsx';
 import { roleAllows } from './domain.ts';
 import { Link, matchRoute, navigate, paths, type Route, useLocation } from './router.ts';
+import { OrderImportScreen, ProductImportScreen } from './screens/imports/ImportScreens.tsx';
 import { OrderScreen } from './screens/orders/OrderScreen.tsx';
 import { OrdersScreen } from './screens/orders/OrdersScreen.tsx';
 import { PackingScreen } from './screens/packing/PackingScreen.tsx';
 import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
-import { ProductImportScreen } from './screens/products/ProductImportScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
@@ -32,6 +32,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <ProductFormScreen sku={route.sku} />;
     case 'product-import':
       return <ProductImportScreen />;
+    case 'order-import':
+      return <OrderImportScreen />;
     case 'settings':
       return <SettingsScreen />;
     case 'orders':

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'product-new' }
   | { name: 'product-edit'; sku: string }
   | { name: 'product-import' }
+  | { name: 'order-import' }
   | { name: 'settings' }
   | { name: 'orders' }
   | { name: 'order'; orderNumber: string }
@@ -54,7 +55,8 @@ export function matchRoute(pathname: string): Route {
     const value = decode(second);
     if (value !== null) {
       if (first === 'products' && parts.length === 2 && value === 'new') return { name: 'product-new' };
-      if (first === 'products' && parts.length === 2 && value === 'import') return { name: 'product-import' };
+      if (first === 'import' && parts.length === 2 && value === 'products') return { name: 'product-import' };
+      if (first === 'import' && parts.length === 2 && value === 'orders') return { name: 'order-import' };
       if (first === 'products' && parts.length === 3) return { name: 'product-edit', sku: value };
       if (first === 'orders' && parts.length === 2) return { name: 'order', orderNumber: value };
       if (first === 'serials' && parts.length === 2) return { name: 'serial', serial: value };
@@ -66,7 +68,9 @@ export function matchRoute(pathname: string): Route {
 export const paths = {
   products: '/products',
   productNew: '/products/new',
-  productImport: '/products/import',
+  // not under /products or /orders, where the next segment is a SKU or an order number
+  productImport: '/import/products',
+  orderImport: '/import/orders',
   productEdit: (sku: string) => `/products/${encodeURIComponent(sku)}/edit`,
   settings: '/settings',
   orders: '/orders',

@@ -42,6 +42,13 @@ export const importProducts = (file: Blob, options: { dryRun?: boolean; skipBadR
     contentType: 'text/csv',
   });
 
+export const importOrders = (file: Blob, options: { dryRun?: boolean; skipBadRows?: boolean }) =>
+  apiRequest<ImportResult>('POST', '/orders/import', {
+    query: { dryRun: options.dryRun || undefined, skipBadRows: options.skipBadRows || undefined },
+    body: file,
+    contentType: 'text/csv',
+  });
+
 // settings
 export const getSettings = (o: Signal = {}) => apiRequest<Settings>('GET', '/settings', o);
 export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('PATCH', '/settings', { json: patch });

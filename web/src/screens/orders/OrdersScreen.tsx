@@ -7,6 +7,7 @@ import { Pager } from '../../components/Pager.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDateTime } from '../../format.ts';
 import { Link, navigate, paths, useLocation } from '../../router.ts';
+import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
 import {
   currentCursor,
@@ -22,6 +23,7 @@ export function OrdersScreen() {
   useTitle('Orders');
   const location = useLocation();
   const state = readOrderListState(location.query);
+  const isAdmin = useCan('admin');
   const [draft, setDraft] = useState(state.q);
   useEffect(() => setDraft(state.q), [state.q]);
 
@@ -43,7 +45,16 @@ export function OrdersScreen() {
 
   return (
     <section aria-labelledby="orders-title">
-      <h1 id="orders-title">Orders</h1>
+      <div className="screen-head">
+        <h1 id="orders-title">Orders</h1>
+        {isAdmin && (
+          <div className="actions">
+            <Link to={paths.orderImport} className="button secondary">
+              Import CSV
+            </Link>
+          </div>
+        )}
+      </div>
       <form className="filters" role="search" aria-label="Filter orders" onSubmit={search}>
         <div className="field">
           <label htmlFor="orders-status">Status</label>
@@ -69,7 +80,18 @@ export function OrdersScreen() {
               Clear the filters
             </button>
           ) : (
-            <p>Orders arrive from your shop through the API or a CSV import; they appear here once created.</p>
+            <p>
+              Orders arrive from your shop through the API
+              {isAdmin ? (
+                <>
+                  {' '}
+                  or a <Link to={paths.orderImport}>CSV import</Link>
+                </>
+              ) : (
+                ' or a CSV import by an admin'
+              )}
+              ; they appear here once created.
+            </p>
           )}
         </EmptyState>
       )}

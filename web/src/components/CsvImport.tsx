@@ -1,25 +1,30 @@
-import { type ChangeEvent, type FormEvent, useState } from 'react';
-import { importProducts } from '../../api/endpoints.ts';
-import type { ImportResult } from '../../api/types.ts';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { NotAllowed } from '../../components/NotAllowed.tsx';
-import { Notice } from '../../components/Notice.tsx';
-import { plural } from '../../format.ts';
-import { Link, paths } from '../../router.ts';
-import { useCan } from '../../session.tsx';
-import { useTitle } from '../../use-title.ts';
+import { type ChangeEvent, type FormEvent, type ReactNode, useId, useState } from 'react';
+import type { ImportResult } from '../api/types.ts';
+import { plural } from '../format.ts';
+import { Link } from '../router.ts';
 import { type CsvPreview, previewCsv } from './csv-preview.ts';
+import { ErrorMessage } from './ErrorMessage.tsx';
+import { Notice } from './Notice.tsx';
 
-const COLUMNS = 'sku,name,gtin,needsSerialNumber,serialFormat';
 const PREVIEW_ROWS = 10;
 
-export function ProductImportScreen() {
-  useTitle('Import products');
-  if (!useCan('admin')) return <NotAllowed title="Import products" needed="admin" />;
-  return <ProductImport />;
-}
+type Props = {
+  /** 'product' or 'order': the word for what each row creates. */
+  noun: string;
+  title: string;
+  /** The header line the file must start with. */
+  columns: string;
+  /** What else to know about the file, in a sentence or two. */
+  about: ReactNode;
+  run: (file: Blob, options: { dryRun: boolean; skipBadRows: boolean }) => Promise<ImportResult>;
+  back: { to: string; label: string };
+};
 
-function ProductImport() {
+/**
+ * A CSV import with a preview: the first rows as read in the browser, then the server's dry run
+ * (counts and a per-line problem list), then the import itself, optionally skipping bad rows.
+ */
+export function CsvImport({ noun, title, columns, about, run: send, back }: Props) {
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [check, setCheck] = useState<ImportResult | null>(null);
@@ -27,6 +32,7 @@ function ProductImport() {
   const [skipBadRows, setSkipBadRows] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'check' | 'import' | null>(null);
+  const id = useId();
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const chosen = event.target.files?.[0] ?? null;
@@ -49,7 +55,7 @@ function ProductImport() {
     setBusy(dryRun ? 'check' : 'import');
     setError(null);
     try {
-      const result = await importProducts(file, { dryRun, skipBadRows: !dryRun && skipBadRows });
+      const result = await send(file, { dryRun, skipBadRows: !dryRun && skipBadRows });
       if (dryRun) {
         setCheck(result);
         setDone(null);
@@ -69,19 +75,19 @@ function ProductImport() {
   const shown = done ?? check;
 
   return (
-    <section aria-labelledby="import-title">
+    <section aria-labelledby={`${id}-title`}>
       <p className="breadcrumb">
-        <Link to={paths.products}>← Products</Link>
+        <Link to={back.to}>← {back.label}</Link>
       </p>
-      <h1 id="import-title">Import products from CSV</h1>
+      <h1 id={`${id}-title`}>{title}</h1>
       <p>
-        The first line names the columns: <code>{COLUMNS}</code>. Only <code>sku</code> and <code>name</code> are required;
-        an existing SKU is updated. Check the file first: nothing is saved until you press Import.
+        The first line names the columns: <code>{columns}</code>. {about} Check the file first: nothing is saved until you
+        press Import.
       </p>
       <form className="card form" onSubmit={submit}>
         <div className="field">
-          <label htmlFor="import-file">CSV file</label>
-          <input id="import-file" type="file" accept=".csv,text/csv" onChange={choose} />
+          <label htmlFor={`${id}-file`}>CSV file</label>
+          <input id={`${id}-file`} type="file" accept=".csv,text/csv" onChange={choose} />
         </div>
         <div className="actions">
           <button type="submit" disabled={!file || busy !== null}>
@@ -128,7 +134,7 @@ function ProductImport() {
           <h2>{shown.dryRun ? 'Check result (nothing saved yet)' : 'Imported'}</h2>
           {!shown.dryRun && (
             <Notice>
-              {plural(shown.created, 'product')} created, {shown.updated} updated, {shown.skipped} skipped.
+              {plural(shown.created, noun)} created, {shown.updated} updated, {shown.skipped} skipped.
             </Notice>
           )}
           <dl className="counts">
@@ -185,7 +191,7 @@ function ProductImport() {
           )}
           {done && (
             <p>
-              <Link to={paths.products}>See the products</Link>
+              <Link to={back.to}>See the {back.label.toLowerCase()}</Link>
             </p>
           )}
         </div>
