@@ -284,6 +284,11 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await scan('GH-2');
     await waitForFeedback('GH-2 captured for LENS-200 (2 of 2)');
     expect(await focused()).toBe(true);
+
+    // a 10-inch tablet held upright
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await shot('14-packing-tablet-portrait');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('keeps the orders list filter and search in the address and opens an order from it', async () => {
