@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { isDomainError } from '../core/errors.ts';
 import { type Actor, roles, type Role } from '../core/model.ts';
 import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
+import { parseGs1Scan } from '../services/scans.service.ts';
 import { serialReportCsv, serialReportCsvHeader } from '../services/reports.service.ts';
 import { createApiKey, createTenant, getTenants, requireTenant } from '../services/tenants.service.ts';
 import { createUser } from '../services/users.service.ts';
@@ -107,6 +108,16 @@ program
       printJson(await createUser(rt.db, { tenantId: opts.tenant, email: opts.email, password, role: opts.role }));
     }),
   );
+
+program
+  .command('scan')
+  .description('GS1 barcodes')
+  .command('parse <data>')
+  .option('--fnc1 <text>', 'text the scanner sends for FNC1 instead of the GS character, e.g. ^')
+  .description('parse a GS1 element string, human-readable string or Digital Link and print its elements as JSON')
+  .action((data: string, opts: { fnc1?: string }) => {
+    printJson(parseGs1Scan(data, { fnc1Substitute: opts.fnc1 }));
+  });
 
 const importCommand = program.command('import').description('import CSV files');
 for (const kind of ['products', 'orders'] as const) {

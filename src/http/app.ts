@@ -19,6 +19,7 @@ import { importsRoutes } from './routes/imports.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
+import { scansRoutes } from './routes/scans.routes.ts';
 import { serialsRoutes } from './routes/serials.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 
@@ -88,6 +89,11 @@ export async function buildApp(deps: AppDeps) {
   });
   app.decorateRequest('actor', null as unknown as Actor);
 
+  // How long the server spent on each request, for clients and benchmarks (Server-Timing header).
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(1)}`);
+  });
+
   await app.register(cookie);
 
   // Integrations send an API key; people signed in to the web app carry a session cookie. A
@@ -148,6 +154,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(ordersRoutes, { db: deps.db });
       await api.register(serialsRoutes, { db: deps.db });
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
+      await api.register(scansRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse';
 import { headerKey, parseCsvBoolean, parseCsvQuantity } from '../core/csv-fields.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
+import { compileSerialFormat } from '../core/serial-format/index.ts';
 import { checkOrder, checkProduct, type OrderInput, type ProductInput, Problems } from '../core/validate.ts';
 import type { Db } from '../storage/database.ts';
 import { findExistingOrderNumbers, insertOrders } from '../storage/orders.repository.ts';
@@ -127,6 +128,13 @@ export async function importProductsCsv(db: Db, actor: Actor, input: Readable, o
         needsSerialNumber: needs ?? false,
         serialFormat: cell(row, 'serialFormat'),
       });
+      if (product.serialFormat) {
+        try {
+          compileSerialFormat(product.serialFormat);
+        } catch (error) {
+          problems.add('serialFormat', error instanceof DomainError ? error.message.replace(/^serialFormat: /, '') : 'is not valid');
+        }
+      }
       const firstLine = seen.get(product.sku);
       if (product.sku && firstLine !== undefined) problems.add('sku', `${product.sku} is already on line ${firstLine}`);
       if (!problems.ok) {

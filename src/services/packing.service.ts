@@ -1,6 +1,6 @@
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
-import { type CaptureItem, missingSerials, planCaptures } from '../core/packing.ts';
+import { type CaptureItem, interpretScan, missingSerials, planCaptures } from '../core/packing.ts';
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import { deleteCapture, findSerialsInOrder, insertCaptures, moveOrderUnits } from '../storage/captures.repository.ts';
@@ -100,6 +100,33 @@ export async function captureSerialBatch(
     captured: plan.accepted.length,
     lines: lines.map((l) => ({ sku: l.sku, captured: l.captured + (added.get(l.lineNo) ?? 0), quantity: l.quantity })),
   };
+}
+
+/**
+ * What a packing station sends for every scan: the raw data (a plain serial, a GS1 element string
+ * or a Digital Link) and, when the packer chose a line, its SKU. Lot and expiry of a GS1 scan are
+ * kept with the unit.
+ */
+export async function recordScan(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  input: { data: string; sku?: string; scanned?: boolean },
+  options: CaptureOptions = {},
+): Promise<LineProgress & { lot: string | null; expiry: string | null; gtin: string | null }> {
+  // The line is chosen from the order as it is now; capture() re-checks everything under the lock.
+  const order = await findOrderOrThrow(db, actor.tenantId, orderNumber);
+  assertOpen(order);
+  const lines = await findPackingLines(db, actor.tenantId, order.id);
+  const scan = interpretScan({ data: input.data, sku: input.sku, lines, referenceYear: new Date().getUTCFullYear() });
+  const progress = await captureSerial(
+    db,
+    actor,
+    orderNumber,
+    { sku: scan.sku, serial: scan.serial, scanned: input.scanned ?? true, lot: scan.lot, expiry: scan.expiry },
+    options,
+  );
+  return { ...progress, lot: scan.lot, expiry: scan.expiry, gtin: scan.gtin };
 }
 
 /** Removes a mis-scan before shipping: the latest capture of that serial on that SKU's line. */

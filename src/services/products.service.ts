@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor, type Page } from '../core/cursor.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
+import { compileSerialFormat } from '../core/serial-format/index.ts';
 import { checkGtin, checkProduct, Problems, text } from '../core/validate.ts';
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
@@ -20,6 +21,7 @@ export async function createProduct(db: Db, actor: Actor, raw: Record<string, un
   const problems = new Problems();
   const input = checkProduct(problems, '', raw);
   problems.throwIfAny();
+  if (input.serialFormat) compileSerialFormat(input.serialFormat);
   try {
     const [product] = await insertProducts(db, actor.tenantId, [input]);
     return product;
@@ -55,6 +57,8 @@ export async function changeProduct(
     patch.serialFormat = text(problems, 'serialFormat', raw.serialFormat, { required: false, max: 200 });
   }
   problems.throwIfAny();
+  // A new format applies to scans from now on; serials already captured are never rewritten.
+  if (patch.serialFormat) compileSerialFormat(patch.serialFormat);
   const product = await updateProduct(db, actor.tenantId, sku, patch);
   if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `sku: no product with SKU ${sku}`, { sku });
   return product;

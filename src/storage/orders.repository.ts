@@ -168,6 +168,8 @@ export async function findPackingLines(db: Db, tenantId: string, orderId: number
       'l.quantity',
       'p.sku',
       'p.needs_serial_number',
+      'p.gtin',
+      'p.serial_format',
       eb
         .selectFrom('order_serials as s')
         .select(sql<number>`count(*)::int`.as('n'))
@@ -187,6 +189,8 @@ export async function findPackingLines(db: Db, tenantId: string, orderId: number
     sku: r.sku,
     needsSerialNumber: r.needs_serial_number,
     captured: r.captured ?? 0,
+    gtin: r.gtin,
+    serialFormat: r.serial_format,
   }));
 }
 

@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { orderStatuses } from '../../core/model.ts';
 import { cancelOrder, createOrder, findOrders, getOrder } from '../../services/orders.service.ts';
-import { captureSerial, captureSerialBatch, removeSerial, shipOrder } from '../../services/packing.service.ts';
+import { captureSerial, captureSerialBatch, recordScan, removeSerial, shipOrder } from '../../services/packing.service.ts';
 import type { Db } from '../../storage/database.ts';
 import { presentOrder, presentOrderSummary } from '../presenters.ts';
 import { PageQuery, Serial, Sku, Station } from '../schemas.ts';
@@ -97,6 +97,33 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, {
       const { station, ...item } = request.body;
       const progress = await captureSerial(db, request.actor, request.params.orderNumber, item, { station });
       return reply.status(201).send(progress);
+    },
+  );
+
+  app.post(
+    '/orders/:orderNumber/scans',
+    {
+      config: { role: 'packer' },
+      schema: {
+        tags: ['packing'],
+        description:
+          'What a packing station sends for each scan: a plain serial (for `sku`, or for the only line still short of serials) or a GS1 element string / Digital Link with (01) and (21), which picks the line by GTIN and keeps lot (10) and expiry (17).',
+        params: OrderParams,
+        body: Type.Object(
+          {
+            data: Type.String({ minLength: 1, maxLength: 8000 }),
+            sku: Type.Optional(Sku),
+            scanned: Type.Optional(Type.Boolean()),
+            station: Station,
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { station, ...input } = request.body;
+      const result = await recordScan(db, request.actor, request.params.orderNumber, input, { station });
+      return reply.status(201).send(result);
     },
   );
 
