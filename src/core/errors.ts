@@ -40,6 +40,10 @@ export const errorCodes = [
   'SCANNED_PRODUCT_BARCODE',
   'SCAN_INVALID',
   'GTIN_MISMATCH',
+  'SERIAL_FORMAT_MISSING',
+  'SERIAL_CAPACITY_EXCEEDED',
+  'GTIN_MISSING',
+  'BARCODE_NOT_ENCODABLE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -40,6 +40,10 @@ export function statusForCode(code: ErrorCode): number {
     case 'SCANNED_PRODUCT_BARCODE':
     case 'SCAN_INVALID':
     case 'GTIN_MISMATCH':
+    case 'SERIAL_FORMAT_MISSING':
+    case 'SERIAL_CAPACITY_EXCEEDED':
+    case 'GTIN_MISSING':
+    case 'BARCODE_NOT_ENCODABLE':
       return 422;
     default: {
       const unhandled: never = code;

@@ -124,7 +124,15 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
+export interface SerialCountersTable {
+  tenant_id: string;
+  product_id: number;
+  next_value: number;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  serial_counters: SerialCountersTable;
   users: UsersTable;
   sessions: SessionsTable;
   tenants: TenantsTable;
