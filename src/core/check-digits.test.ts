@@ -35,6 +35,13 @@ describe('Luhn', () => {
   it('computes the IMEI check digit', () => {
     expect(luhnCheckDigit('49015420323751')).toBe(8);
   });
+  it('computes check digits that always validate', () => {
+    for (let n = 0; n < 2000; n += 7) {
+      const digits = String(n * 7919);
+      expect(isValidLuhn(digits + luhnCheckDigit(digits))).toBe(true);
+    }
+    expect(luhnCheckDigit('12a')).toBe(-1);
+  });
 });
 
 describe('ISO 7064 MOD 37-2', () => {

@@ -35,10 +35,20 @@ export function isValidLuhn(value: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Luhn check digit for the given digits (without the check digit). */
+/** Luhn check digit for the given digits (without the check digit); -1 for non-digits. */
 export function luhnCheckDigit(digits: string): number {
-  for (let c = 0; c <= 9; c += 1) if (isValidLuhn(digits + c)) return c;
-  return -1;
+  let sum = 0;
+  // The check digit will stand rightmost, so the rightmost payload digit is the first doubled.
+  for (let i = digits.length - 1, double = true; i >= 0; i -= 1, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
 }
 
 const MOD37_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*';

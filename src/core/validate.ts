@@ -1,6 +1,6 @@
 import { DomainError } from './errors.ts';
 import { type Customer, type OrderType, orderTypes } from './model.ts';
-import { gs1CheckDigit } from './check-digits.ts';
+import { normalizeGtin } from './gtin.ts';
 
 /**
  * Field rules shared by every way data comes in (API, CSV import, CLI): each problem names its
@@ -58,13 +58,6 @@ export function text(
   return trimmed;
 }
 
-/** GTIN-8, UPC-A (12), EAN-13 or GTIN-14 with a valid check digit, as 14 digits. */
-export function toGtin14(code: string): string | null {
-  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(code)) return null;
-  const gtin = code.padStart(14, '0');
-  return gs1CheckDigit(gtin.slice(0, 13)) === Number(gtin[13]) ? gtin : null;
-}
-
 export type ProductInput = {
   sku: string;
   name: string;
@@ -80,7 +73,7 @@ export function checkSku(problems: Problems, field: string, value: unknown): str
 export function checkGtin(problems: Problems, field: string, value: unknown): string | null {
   const raw = text(problems, field, value, { required: false, max: 14 });
   if (raw === null) return null;
-  const gtin = toGtin14(raw);
+  const gtin = normalizeGtin(raw);
   if (gtin === null) problems.add(field, 'must be a GTIN-8, UPC-A, EAN-13 or GTIN-14 with a valid check digit');
   return gtin;
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../core/model.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { makeOrder, makeProduct, makeTenant } from '../../test/factories.ts';
-import { captureSerial, captureSerialBatch, removeSerial, shipOrder } from './packing.service.ts';
+import { captureSerial, captureSerialBatch, recordScan, removeSerial, shipOrder } from './packing.service.ts';
+import { changeProduct } from './products.service.ts';
 import { getOrder } from './orders.service.ts';
 import { changeSettings } from './tenants.service.ts';
 import { findSerial } from './serials.service.ts';
@@ -118,5 +119,81 @@ describe('batch, removal and shipping', () => {
     await captureSerial(t.db, other, order.orderNumber, { sku: product.sku, serial: 'SAME' });
     const again = await captureSerial(t.db, other, order.orderNumber, { sku: product.sku, serial: 'SAME' });
     expect(again.captured).toBe(2);
+  });
+});
+
+describe('serial formats, product barcodes and GS1 scans at packing', () => {
+  it("refuses a serial that breaks the SKU's format with SERIAL_FORMAT_MISMATCH saying what was expected", async () => {
+    const { product, order } = await orderOf(1, { serialFormat: 'SN-{9:5}' });
+    await expect(captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'SN-12A45' })).rejects.toMatchObject({
+      code: 'SERIAL_FORMAT_MISMATCH',
+      message: expect.stringContaining('does not match the format'),
+    });
+    expect((await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'SN-12345' })).captured).toBe(1);
+  });
+
+  it("refuses the product's own EAN scanned instead of a serial with SCANNED_PRODUCT_BARCODE", async () => {
+    const { product, order } = await orderOf(1, { gtin: '4006381333931' });
+    await expect(captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: '4006381333931' })).rejects.toMatchObject({
+      code: 'SCANNED_PRODUCT_BARCODE',
+    });
+  });
+
+  it('never rewrites serials already captured when the format changes', async () => {
+    const { product, order } = await orderOf(2);
+    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'old-style' });
+    await changeProduct(t.db, actor, product.sku, { serialFormat: '{9:6}' });
+    expect((await getOrder(t.db, actor, order.orderNumber)).lines[0].serials).toEqual(['old-style']);
+    await expect(captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'new-style' })).rejects.toMatchObject({
+      code: 'SERIAL_FORMAT_MISMATCH',
+    });
+  });
+
+  it('records a GS1 element string by its GTIN, keeping lot and expiry with the unit', async () => {
+    const product = await makeProduct(t.db, actor, { gtin: '09501101530003' });
+    const other = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [
+      { sku: other.sku, quantity: 1 },
+      { sku: product.sku, quantity: 1 },
+    ]);
+    const result = await recordScan(t.db, actor, order.orderNumber, { data: ']d20109501101530003172701012110ABC123\u001d10LOT1' });
+    expect(result).toMatchObject({ sku: product.sku, serial: '10ABC123', lot: 'LOT1', expiry: '2027-01-01', captured: 1 });
+    const unit = (await findSerial(t.db, actor, '10ABC123')).units[0];
+    expect(unit).toMatchObject({ lot: 'LOT1', expiry: '2027-01-01', status: 'packed' });
+  });
+
+  it('refuses a GS1 scan whose GTIN is not the chosen SKU with GTIN_MISMATCH, and a bare GTIN as a product barcode', async () => {
+    const product = await makeProduct(t.db, actor, { gtin: '09501101530003' });
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    const other = await makeProduct(t.db, actor, { gtin: '04006381333931' });
+    const order2 = await makeOrder(t.db, actor, [
+      { sku: product.sku, quantity: 1 },
+      { sku: other.sku, quantity: 1 },
+    ]);
+    await expect(
+      recordScan(t.db, actor, order2.orderNumber, { data: '(01)09501101530003(21)X1', sku: other.sku }),
+    ).rejects.toMatchObject({ code: 'GTIN_MISMATCH' });
+    await expect(recordScan(t.db, actor, order.orderNumber, { data: '(01)09501101530003' })).rejects.toMatchObject({
+      code: 'SCANNED_PRODUCT_BARCODE',
+    });
+    await expect(recordScan(t.db, actor, order.orderNumber, { data: '(01)09501101530004(21)X1' })).rejects.toMatchObject({
+      code: 'SCAN_INVALID',
+      details: { rule: 'check-digit' },
+    });
+  });
+
+  it('takes a plain scan for the only line still short of serials, and asks for the SKU when two are', async () => {
+    const a = await makeProduct(t.db, actor);
+    const b = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [
+      { sku: a.sku, quantity: 1 },
+      { sku: b.sku, quantity: 1 },
+    ]);
+    await expect(recordScan(t.db, actor, order.orderNumber, { data: 'P-1' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/^sku: required/),
+    });
+    await recordScan(t.db, actor, order.orderNumber, { data: 'P-1', sku: a.sku });
+    expect((await recordScan(t.db, actor, order.orderNumber, { data: 'P-2' })).sku).toBe(b.sku);
   });
 });
