@@ -41,6 +41,7 @@ type Spec = { paths: Record<string, Record<string, unknown>> };
 
 const bodies: Record<string, unknown> = {
   'POST /api/v1/orders/{orderNumber}/serials': { sku: A.sku, serial: 'B-TRY' },
+  'POST /api/v1/orders/{orderNumber}/scans': { data: 'B-TRY', sku: A.sku },
   'POST /api/v1/orders/{orderNumber}/serials/batch': { items: [{ sku: A.sku, serial: 'B-TRY' }] },
   'DELETE /api/v1/orders/{orderNumber}/serials': { sku: A.sku, serial: `${A.serial}-2` },
   'POST /api/v1/orders/{orderNumber}/ship': {},
