@@ -14,6 +14,7 @@ import { authenticateSession, SESSION_COOKIE } from '../services/users.service.t
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(serialsRoutes, { db: deps.db });
       await api.register(generationRoutes, { db: deps.db });
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
+      await api.register(epcisRoutes, { db: deps.db });
       await api.register(scansRoutes);
     },
     { prefix: API_PREFIX },
