@@ -47,6 +47,8 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/orders/{orderNumber}/ship': {},
   'POST /api/v1/orders/{orderNumber}/cancel': undefined,
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
+  'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
+  'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
 };
 
 function fill(path: string, openOrder: boolean): string {
