@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { isDomainError } from '../core/errors.ts';
 import { type Actor, roles, type Role } from '../core/model.ts';
+import { exportEpcisDocument } from '../services/epcis.service.ts';
 import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
 import { parseGs1Scan } from '../services/scans.service.ts';
 import { serialReportCsv, serialReportCsvHeader } from '../services/reports.service.ts';
@@ -143,9 +144,35 @@ for (const kind of ['products', 'orders'] as const) {
     );
 }
 
-program
-  .command('export')
-  .description('export data')
+const exportCommand = program.command('export').description('export data');
+
+exportCommand
+  .command('epcis')
+  .description('write the history of serialized units as an EPCIS 2.0 JSON-LD document to stdout (or --output FILE)')
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
+  .option('--from <date>', 'first UTC day (2026-11-01) or ISO timestamp')
+  .option('--to <date>', 'last UTC day (inclusive) or ISO timestamp')
+  .option('--sku <sku>')
+  .option('--serial <serial>')
+  .option('--output <file>', 'write to this file instead of stdout')
+  .action((opts: { tenant?: string; from?: string; to?: string; sku?: string; serial?: string; output?: string }) =>
+    withRuntime(async (rt) => {
+      const actor = await cliActor(rt, opts.tenant);
+      const progress = progressReporter('export epcis');
+      let events = 0;
+      const document = exportEpcisDocument(rt.db, actor, opts, {
+        onProgress: (n) => {
+          events = n;
+          progress.update(n);
+        },
+      });
+      const out = opts.output ? createWriteStream(opts.output) : process.stdout;
+      await pipeline(document, out, { end: !!opts.output });
+      progress.done(events);
+    }),
+  );
+
+exportCommand
   .command('serial-report')
   .description('write the Serial Number Report as CSV to stdout (or --output FILE)')
   .option('--tenant <id>', 'tenant id (default: the only tenant)')
