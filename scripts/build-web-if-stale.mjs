@@ -23,7 +23,7 @@ export async function buildWebIfStale({ quiet = false } = {}) {
   if (existsSync(output) && statSync(output).mtimeMs >= sources) return false;
   if (!quiet) process.stderr.write('building the web app (dist/web) ...\n');
   const { build } = await import('vite');
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'silent' : 'warn' });
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'silent' : 'warn' });
   return true;
 }
 

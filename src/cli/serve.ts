@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.ts';
-import { ensureDefaultTenant, loadDemoData } from '../services/demo.service.ts';
+import { ensureDefaultTenant, ensureDemoUser, loadDemoData } from '../services/demo.service.ts';
 import { getTenants } from '../services/tenants.service.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -48,6 +48,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       const [tenant] = await getTenants(rt.db);
       const loaded = await loadDemoData(rt.db, tenant.id);
       process.stdout.write(loaded ? 'Loaded demo products and orders (DEMO-1001 ...).\n' : 'Demo data is already loaded.\n');
+      const user = await ensureDemoUser(rt.db, tenant.id);
+      if (user) {
+        process.stdout.write(`Sign in to the web app as ${user.email} with the password ${user.password} (shown once).\n`);
+      }
     }
     const address = await app.listen({ port: options.port, host: options.host });
     process.stdout.write(`Unitrace is running at ${address}  (API ${address}/api/v1, docs ${address}/docs; ${rt.where})\n`);

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
+import { createUser } from './users.service.ts';
 import type { Db } from '../storage/database.ts';
 import { findProductBySku } from '../storage/products.repository.ts';
 import { createTenant, getTenants } from './tenants.service.ts';
@@ -14,6 +17,20 @@ export async function ensureDefaultTenant(db: Db): Promise<{ tenantId: string; a
   const tenants = await getTenants(db);
   if (tenants.length > 0) return null;
   return createTenant(db, { name: 'Default' });
+}
+
+export const DEMO_USER_EMAIL = 'demo@example.com';
+
+/** The demo's admin user, with a fresh random password; null when it exists already. */
+export async function ensureDemoUser(db: Db, tenantId: string): Promise<{ email: string; password: string } | null> {
+  const password = randomBytes(9).toString('base64url');
+  try {
+    await createUser(db, { tenantId, email: DEMO_USER_EMAIL, password, role: 'admin' });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'USER_ALREADY_EXISTS') return null;
+    throw error;
+  }
+  return { email: DEMO_USER_EMAIL, password };
 }
 
 const DEMO_PRODUCTS = [
