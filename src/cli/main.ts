@@ -1,11 +1,14 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
-import { isDomainError } from '../core/errors.ts';
+import { DomainError, isDomainError } from '../core/errors.ts';
 import { type Actor, roles, type Role } from '../core/model.ts';
 import { exportEpcisDocument } from '../services/epcis.service.ts';
+import { generateSerials, MAX_GENERATE } from '../services/generation.service.ts';
 import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
+import { MAX_LABELS, renderLabelSheet, type Symbology, symbologies } from '../services/labels.service.ts';
+import { getProduct } from '../services/products.service.ts';
 import { parseGs1Scan } from '../services/scans.service.ts';
 import { serialReportCsv, serialReportCsvHeader } from '../services/reports.service.ts';
 import { createApiKey, createTenant, getTenants, requireTenant } from '../services/tenants.service.ts';
@@ -200,6 +203,55 @@ exportCommand
         out.write(serialReportCsvHeader);
         await pipeline(stream, counter, out, { end: !!opts.output });
         progress.done(rows);
+      }),
+  );
+
+program
+  .command('generate')
+  .description('generate data')
+  .command('serials')
+  .description("generate serials from the SKU's serial format, register them as in-stock units, and print them one per line")
+  .requiredOption('--sku <sku>', 'product SKU; it needs a serialFormat')
+  .requiredOption('--count <n>', `how many, 1 to ${MAX_GENERATE}`, (v) => Number(v))
+  .option('--random', 'unguessable random serials instead of the next ones in sequence')
+  .option('--year <yyyy>', 'fills {YYYY} and {YY} in the format (default: the current UTC year)', (v) => Number(v))
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
+  .option('--output <file>', 'write the serials to this file instead of stdout')
+  .option('--labels <file.svg>', `also write an SVG sheet of barcode labels for them (at most ${MAX_LABELS})`)
+  .addOption(new Option('--symbology <name>', 'barcode on the labels').choices([...symbologies]).default('code128'))
+  .action(
+    (opts: { sku: string; count: number; random?: boolean; year?: number; tenant?: string; output?: string; labels?: string; symbology: Symbology }) =>
+      withRuntime(async (rt) => {
+        const actor = await cliActor(rt, opts.tenant);
+        if (opts.labels) {
+          // Refuse what the label sheet cannot take before any serial is registered.
+          if (opts.count > MAX_LABELS) {
+            throw new DomainError('VALIDATION_FAILED', `--labels: a sheet holds at most ${MAX_LABELS} labels; generate fewer or leave out --labels`);
+          }
+          const product = await getProduct(rt.db, actor, opts.sku);
+          if (opts.symbology !== 'code128' && !product.gtin) {
+            throw new DomainError('GTIN_MISSING', `gtin: SKU ${product.sku} has no GTIN for ${opts.symbology} labels; set it or use --symbology code128`);
+          }
+        }
+        const progress = progressReporter('generate serials');
+        const result = await generateSerials(
+          rt.db,
+          actor,
+          { sku: opts.sku, count: opts.count, mode: opts.random ? 'random' : 'sequence', year: opts.year },
+          { onProgress: (n) => progress.update(n) },
+        );
+        progress.done(result.count);
+        const text = `${result.serials.join('\n')}\n`;
+        if (opts.output) writeFileSync(opts.output, text);
+        else process.stdout.write(text);
+        process.stderr.write(
+          `generated ${result.count} ${result.mode} serials for ${result.sku}: ${result.first} .. ${result.last} (batch ${result.batch}${result.skipped ? `; ${result.skipped} already registered were replaced` : ''})\n`,
+        );
+        if (opts.labels) {
+          const sheet = await renderLabelSheet(rt.db, actor, result.sku, { serials: result.serials, symbology: opts.symbology });
+          writeFileSync(opts.labels, sheet.svg);
+          process.stderr.write(`labels: ${sheet.labels} on ${sheet.pages} page(s) in ${opts.labels}\n`);
+        }
       }),
   );
 
