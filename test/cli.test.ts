@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/storage/embedded-postgres.ts';
+
+// The real command line, as a user runs it: its own embedded PostgreSQL in a fresh data folder.
+const dataDir = mkdtempSync(join(tmpdir(), 'unitrace-cli-'));
+const env = { ...process.env, DATABASE_URL: '', UNITRACE_DATA_DIR: dataDir };
+delete (env as Record<string, string | undefined>).DATABASE_URL;
+
+function unitrace(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['bin/unitrace.js', ...args], { env, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let server: ChildProcess | null = null;
+afterAll(async () => {
+  if (server) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server!.once('exit', r));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the unitrace command line', () => {
+  let tenantId = '';
+
+  it('creates a tenant without a running server and prints its id and admin key as JSON', () => {
+    const out = unitrace(['tenants', 'create', '--name', 'CLI shop']);
+    expect(out.code, out.stderr).toBe(0);
+    const json = JSON.parse(out.stdout);
+    expect(json.tenantId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(json.apiKey).toMatch(/^ut_[0-9a-f]{32}_/);
+    tenantId = json.tenantId;
+  });
+
+  it('refuses an unknown role and a missing tenant with exit code 1 and a message', () => {
+    const role = unitrace(['keys', 'create', '--tenant', tenantId, '--role', 'boss']);
+    expect(role.code).toBe(1);
+    expect(role.stderr).toContain('Allowed choices are viewer, packer, admin');
+    const tenant = unitrace(['keys', 'create', '--tenant', '00000000-0000-0000-0000-000000000000', '--role', 'viewer']);
+    expect(tenant.code).toBe(1);
+    expect(tenant.stderr).toContain('TENANT_NOT_FOUND');
+  });
+
+  it('imports products from a CSV file and reports bad lines by number', () => {
+    const file = join(dataDir, 'products.csv');
+    writeFileSync(file, 'sku,name,needsSerialNumber\nCLI-1,Camera,yes\nCLI-2,,no\n');
+    const bad = unitrace(['import', 'products', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('line 3: name: required');
+    const good = unitrace(['import', 'products', file, '--skip-bad-rows']);
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ created: 1, skipped: 1 });
+  });
+
+  it('works the same while the server runs on the same data folder', async () => {
+    const port = await freePort();
+    server = spawn(process.execPath, ['bin/unitrace.js', 'serve', '--port', String(port)], { env, stdio: 'ignore' });
+    let up = false;
+    for (let i = 0; i < 300 && !up; i += 1) {
+      up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(up).toBe(true);
+    const key = unitrace(['keys', 'create', '--tenant', tenantId, '--role', 'viewer']);
+    expect(key.code, key.stderr).toBe(0);
+    const { apiKey } = JSON.parse(key.stdout);
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/products/CLI-1`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).needsSerialNumber).toBe(true);
+    const report = unitrace(['export', 'serial-report']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout.split('\n')[0]).toBe(
+      'serial,sku,productName,orderNumber,orderType,customerName,customerEmail,customerCompany,shippedAt,captureMethod',
+    );
+  }, 120_000);
+
+  it('parses a GS1 scan without a database', () => {
+    const out = unitrace(['scan', 'parse', '(01)09501101530003(21)ABC']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ gtin: '09501101530003', serial: 'ABC' });
+  });
+});
