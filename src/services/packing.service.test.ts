@@ -197,3 +197,15 @@ describe('serial formats, product barcodes and GS1 scans at packing', () => {
     expect((await recordScan(t.db, actor, order.orderNumber, { data: 'P-2' })).sku).toBe(b.sku);
   });
 });
+
+describe('large orders', () => {
+  it('captures and ships a 10,000-unit order in one batch and one ship', async () => {
+    const { product, order } = await orderOf(10_000);
+    const items = Array.from({ length: 10_000 }, (_, i) => ({ sku: product.sku, serial: `BIG-${i}` }));
+    expect((await captureSerialBatch(t.db, actor, order.orderNumber, items)).captured).toBe(10_000);
+    const shipped = await shipOrder(t.db, actor, order.orderNumber, {});
+    expect(shipped.lines[0].captured).toBe(10_000);
+    const unit = (await findSerial(t.db, actor, 'BIG-9999')).units[0];
+    expect(unit.status).toBe('shipped');
+  });
+});
