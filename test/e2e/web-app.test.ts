@@ -23,6 +23,8 @@ const PASSWORD = 'correct horse battery';
 const ORDER = 'SO-1001';
 // GTIN-14 09501101530003 is printed on the box as EAN-13 9501101530003.
 const CAMERA_EAN = '9501101530003';
+// What a keyboard-wedge scanner types for a GS1 DataMatrix on the camera: GTIN, serial, lot, expiry.
+const GS1_SCAN = '(01)09501101530003(21)GS1SERIAL1(10)LOT7(17)271231';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -289,6 +291,58 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await page.setViewportSize({ width: 800, height: 1280 });
     await shot('14-packing-tablet-portrait');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('sends a GS1 barcode typed at scanner speed to the station scan route and shows its lot and expiry in the slot, the order and the unit page', async () => {
+    await createOrder(t.db, actor, {
+      orderNumber: 'SO-1003',
+      type: 'B2C',
+      customer: { name: 'Katherine Johnson' },
+      lines: [
+        { sku: 'CAM-100', quantity: 1 },
+        { sku: 'LENS-200', quantity: 1 },
+      ],
+    });
+    await page.goto(`${base}/packing?order=SO-1003`);
+    await waitForFeedback('Order SO-1003 opened: 0 of 2 serials captured.');
+
+    // a GS1 barcode with a wrong GTIN check digit is refused, naming the rule it broke
+    await scan('(01)09501101530004(21)X');
+    const invalid = page.getByRole('alert').filter({ hasText: 'SCAN_INVALID' });
+    await invalid.waitFor();
+    expect(await invalid.textContent()).toContain('(check-digit)');
+
+    // the lens line is chosen, yet the camera's GS1 barcode goes to the camera line, sent whole
+    await scan('LENS-200');
+    await waitForFeedback('LENS-200 (Wide lens) chosen');
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/orders/SO-1003/scans')),
+      scan(GS1_SCAN),
+    ]);
+    expect(request.postDataJSON()).toMatchObject({ data: GS1_SCAN, sku: 'CAM-100', scanned: true });
+    await waitForFeedback('GS1SERIAL1 captured for CAM-100 (1 of 1), lot LOT7, expiry 2027-12-31');
+    const slot = page.getByRole('list', { name: 'Serial slots for CAM-100' }).getByRole('listitem');
+    expect(await slot.textContent()).toContain('GS1SERIAL1');
+    expect(await slot.textContent()).toContain('lot LOT7, expiry 2027-12-31');
+    await shot('15-packing-gs1-lot');
+
+    // the order page lists the lot and expiry with the capture
+    await page.getByRole('link', { name: 'Order details' }).click();
+    await page.getByRole('heading', { name: 'Order SO-1003' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'GS1SERIAL1' });
+    await row.waitFor();
+    expect(await row.getByRole('cell', { name: 'LOT7', exact: true }).count()).toBe(1);
+    expect(await row.getByRole('cell', { name: '2027-12-31', exact: true }).count()).toBe(1);
+
+    // and so does the unit page
+    await row.getByRole('link', { name: 'GS1SERIAL1' }).click();
+    await page.waitForURL(`${base}/serials/GS1SERIAL1`);
+    const unit = page.getByRole('article');
+    await unit.getByRole('heading', { name: 'CAM-100 Action camera' }).waitFor();
+    const fact = (term: string) => unit.locator('.facts > div').filter({ has: page.locator('dt', { hasText: term }) }).locator('dd');
+    expect(await fact('Lot').textContent()).toBe('LOT7');
+    expect(await fact('Expiry').textContent()).toBe('2027-12-31');
+    await shot('16-serial-unit-lot');
   });
 
   it('keeps the orders list filter and search in the address and opens an order from it', async () => {

@@ -11,6 +11,7 @@ import type {
   ProductInput,
   ReportFilter,
   ReportRow,
+  ScanResult,
   SerialLookup,
   Settings,
   Unit,
@@ -63,6 +64,11 @@ export const captureSerial = (
   orderNumber: string,
   input: { sku: string; serial: string; scanned: boolean; station?: string },
 ) => apiRequest<CaptureResult>('POST', `/orders/${seg(orderNumber)}/serials`, { json: input });
+/** A station scan: GS1 text is sent whole, so the server keeps its lot (10) and expiry (17). */
+export const recordScan = (
+  orderNumber: string,
+  input: { data: string; sku?: string; scanned: boolean; station?: string },
+) => apiRequest<ScanResult>('POST', `/orders/${seg(orderNumber)}/scans`, { json: input });
 export const removeSerial = (orderNumber: string, input: { sku: string; serial: string; station?: string }) =>
   apiRequest<CaptureResult>('DELETE', `/orders/${seg(orderNumber)}/serials`, { json: input });
 export const shipOrder = (

@@ -80,6 +80,9 @@ export type Order = OrderSummary & { lines: OrderLine[] };
 
 export type CaptureResult = { sku: string; serial: string; captured: number; quantity: number };
 
+/** POST /orders/{n}/scans: the capture, with what the GS1 scan carried besides the serial. */
+export type ScanResult = CaptureResult & { lot: string | null; expiry: string | null; gtin: string | null };
+
 export type UnitEvent = {
   id: number | string;
   type: string;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { cancelOrder, getOrder } from '../../api/endpoints.ts';
+import type { OrderLine } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -126,38 +127,50 @@ export function OrderScreen({ orderNumber }: { orderNumber: string }) {
                   )}
                 </p>
               ) : (
-                <div className="table-wrap">
-                  <table>
-                    <caption>
-                      Serials captured: {line.captured} of {line.quantity}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Serial</th>
-                        <th scope="col">Method</th>
-                        <th scope="col">Captured</th>
-                        <th scope="col">Station</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {line.captures.map((c, i) => (
-                        <tr key={`${c.serial}-${i}`}>
-                          <td className="mono">
-                            <Link to={paths.serial(c.serial)}>{c.serial}</Link>
-                          </td>
-                          <td>{c.captureMethod}</td>
-                          <td>{formatDateTime(c.capturedAt)}</td>
-                          <td>{c.station ?? '—'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <CapturesTable line={line} />
               )}
             </div>
           ))}
         </>
       )}
     </section>
+  );
+}
+
+/** The serials captured for one line; Lot and Expiry columns when a GS1 scan brought them. */
+function CapturesTable({ line }: { line: OrderLine }) {
+  const lots = line.captures.some((c) => c.lot || c.expiry);
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>
+          Serials captured: {line.captured} of {line.quantity}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Serial</th>
+            <th scope="col">Method</th>
+            <th scope="col">Captured</th>
+            <th scope="col">Station</th>
+            {lots && <th scope="col">Lot</th>}
+            {lots && <th scope="col">Expiry</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {line.captures.map((c, i) => (
+            <tr key={`${c.serial}-${i}`}>
+              <td className="mono">
+                <Link to={paths.serial(c.serial)}>{c.serial}</Link>
+              </td>
+              <td>{c.captureMethod}</td>
+              <td>{formatDateTime(c.capturedAt)}</td>
+              <td>{c.station ?? '—'}</td>
+              {lots && <td className="mono">{c.lot ?? '—'}</td>}
+              {lots && <td>{c.expiry ?? '—'}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

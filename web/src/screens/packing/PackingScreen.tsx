@@ -1,7 +1,7 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../api/client.ts';
-import { captureSerial, getOrder, removeSerial, shipOrder } from '../../api/endpoints.ts';
-import type { Order, OrderLine } from '../../api/types.ts';
+import { captureSerial, getOrder, recordScan, removeSerial, shipOrder } from '../../api/endpoints.ts';
+import type { CaptureResult, Order, OrderLine, ScanResult } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { NotAllowed } from '../../components/NotAllowed.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -12,6 +12,7 @@ import { useTitle } from '../../use-title.ts';
 import { beep, readMuted, writeMuted } from './beep.ts';
 import { CameraScanner, cameraScanningAvailable } from './CameraScanner.tsx';
 import { isTextEntry, redirectsToScanBox, shouldReclaimFocus } from './focus-rules.ts';
+import { errorFeedback, lotExpiryText } from './scan-feedback.ts';
 import { EntryRecorder } from './scan-timing.ts';
 import {
   decideScan,
@@ -183,34 +184,55 @@ function PackingStation() {
     [loadOrder],
   );
 
+  /** A refusal from the server, as the feedback line shows it. */
+  const reportFailure = useCallback(
+    (error: unknown) => {
+      const { text, code } = errorFeedback(error);
+      report('error', text, code);
+    },
+    [report],
+  );
+
+  /**
+   * Sends one capture: a plain serial to .../serials, a GS1 scan whole to .../scans (the server
+   * keeps its lot and expiry). On 201 the slot `index` of the line fills.
+   */
   const capture = useCallback(
-    async (sku: string, serial: string, index: number, scanned: boolean) => {
+    async (target: { sku: string; serial: string; index: number; data?: string }, scanned: boolean) => {
       const orderNumber = orderRef.current!.orderNumber;
+      const station = stationRef.current.trim() || undefined;
       try {
-        const result = await captureSerial(orderNumber, {
-          sku,
-          serial,
-          scanned,
-          station: stationRef.current.trim() || undefined,
-        });
+        const result: CaptureResult & Partial<ScanResult> =
+          target.data === undefined
+            ? await captureSerial(orderNumber, { sku: target.sku, serial: target.serial, scanned, station })
+            : await recordScan(orderNumber, { data: target.data, sku: target.sku, scanned, station });
         if (currentNumberRef.current !== orderNumber) return;
-        const next = withCapture(linesRef.current, result.sku, result.serial);
+        const extra = { lot: result.lot ?? null, expiry: result.expiry ?? null };
+        const next = withCapture(linesRef.current, result.sku, result.serial, {
+          serial: result.serial,
+          captureMethod: scanned ? 'scanned' : 'typed',
+          capturedAt: new Date().toISOString(),
+          capturedBy: null,
+          station: station ?? null,
+          ...extra,
+        });
         applyLines(next);
         setActive(result.sku);
-        setLastFilled({ sku: result.sku, index });
+        setLastFilled({ sku: result.sku, index: target.index });
         const done = packingProgress(next).complete;
+        const carried = lotExpiryText(extra);
         report(
           'ok',
-          `${result.serial} captured for ${result.sku} (${result.captured} of ${result.quantity})${done ? '. Every serial is captured: ship the order.' : ''}`,
+          `${result.serial} captured for ${result.sku} (${result.captured} of ${result.quantity})${carried ? `, ${carried}` : ''}${done ? '. Every serial is captured: ship the order.' : ''}`,
         );
         const local = next.find((l) => l.sku === result.sku)?.serials.length;
         if (local !== result.captured) await loadOrder(orderNumber, true);
       } catch (error) {
-        report('error', (error as Error).message, isApiError(error) ? error.code : undefined);
+        reportFailure(error);
         if (isApiError(error) && RESYNC.has(error.code)) await loadOrder(orderNumber, true);
       }
     },
-    [applyLines, loadOrder, report, setActive],
+    [applyLines, loadOrder, report, reportFailure, setActive],
   );
 
   /** One entry from the scan box (or the camera). */
@@ -228,13 +250,13 @@ function PackingStation() {
       }
       const decision = decideScan(linesRef.current, activeRef.current, raw);
       if (decision.kind === 'refuse') {
-        report('error', decision.message);
+        report('error', decision.message, decision.code);
       } else if (decision.kind === 'select') {
         setActive(decision.sku);
         const line = linesRef.current.find((l) => l.sku === decision.sku)!;
         report('info', `${line.sku} (${line.name}) chosen: scan its serial numbers, ${openCount(line)} to go.`);
       } else {
-        await capture(decision.sku, decision.serial, decision.index, scanned);
+        await capture(decision, scanned);
       }
     },
     [capture, openOrder, report, setActive],
@@ -314,7 +336,7 @@ function PackingStation() {
         setLastFilled(null);
         report('info', `${serial} removed from ${sku}: scan the right serial into the free slot.`);
       } catch (error) {
-        report('error', (error as Error).message, isApiError(error) ? error.code : undefined);
+        reportFailure(error);
         if (isApiError(error) && RESYNC.has(error.code)) await loadOrder(orderNumber, true);
       }
     }).then(refocus);
@@ -512,7 +534,10 @@ function PackingStation() {
                             <span className="slot-number">{slot.index + 1}</span>
                             {slot.serial !== null ? (
                               <>
-                                <span className="slot-serial mono">{slot.serial}</span>
+                                <span className="slot-body">
+                                  <span className="slot-serial mono">{slot.serial}</span>
+                                  {(slot.lot || slot.expiry) && <span className="slot-lot">{lotExpiryText(slot)}</span>}
+                                </span>
                                 {isOpen && (
                                   <button
                                     type="button"
@@ -565,7 +590,7 @@ function PackingStation() {
                     setShipOpen(false);
                     refocus();
                   }}
-                  onError={(error) => report('error', (error as Error).message, isApiError(error) ? error.code : undefined)}
+                  onError={reportFailure}
                 />
               )}
             </div>

@@ -21,10 +21,27 @@ const fill = (line: PackLine, ...serials: string[]): PackLine => ({ ...line, ser
 describe('lineSlots', () => {
   it('gives a line of quantity 3 three slots, filled in capture order', () => {
     expect(lineSlots(fill(camera, 'A1'))).toEqual([
-      { sku: 'CAM-1', index: 0, serial: 'A1' },
-      { sku: 'CAM-1', index: 1, serial: null },
-      { sku: 'CAM-1', index: 2, serial: null },
+      { sku: 'CAM-1', index: 0, serial: 'A1', lot: null, expiry: null },
+      { sku: 'CAM-1', index: 1, serial: null, lot: null, expiry: null },
+      { sku: 'CAM-1', index: 2, serial: null, lot: null, expiry: null },
     ]);
+  });
+
+  it('shows the lot and expiry of a GS1 capture in its slot', () => {
+    const line: PackLine = {
+      ...fill(camera, 'A1', 'G1'),
+      captures: [{ serial: 'A1', lot: null, expiry: null }, { serial: 'G1', lot: 'LOT7', expiry: '2027-12-31' }],
+    };
+    expect(lineSlots(line).map(({ serial, lot, expiry }) => ({ serial, lot, expiry }))).toEqual([
+      { serial: 'A1', lot: null, expiry: null },
+      { serial: 'G1', lot: 'LOT7', expiry: '2027-12-31' },
+      { serial: null, lot: null, expiry: null },
+    ]);
+  });
+
+  it('shows no lot from a capture that does not name the slot serial', () => {
+    const line: PackLine = { ...fill(camera, 'A1'), captures: [{ serial: 'OTHER', lot: 'LOT7' }] };
+    expect(lineSlots(line)[0].lot).toBeNull();
   });
 
   it('gives a line without serial numbers no slots', () => {
@@ -74,7 +91,7 @@ describe('targetLine and nextSlot', () => {
   });
 
   it('keeps to the chosen line while it has empty slots', () => {
-    expect(nextSlot([fill(camera, 'A'), lens], 'CAM-1')).toEqual({ sku: 'CAM-1', index: 1, serial: null });
+    expect(nextSlot([fill(camera, 'A'), lens], 'CAM-1')).toEqual({ sku: 'CAM-1', index: 1, serial: null, lot: null, expiry: null });
   });
 
   it('moves on to the last open line once the chosen line is full', () => {
@@ -109,12 +126,49 @@ describe('decideScan', () => {
     expect(decideScan([camera, lens], 'LENS-2', 'L-9')).toEqual({ kind: 'capture', sku: 'LENS-2', serial: 'L-9', index: 0 });
   });
 
-  it('captures a GS1 barcode with GTIN and serial into that GTIN line, whatever line is chosen', () => {
-    expect(decideScan([camera, lens], 'LENS-2', '(01)09501101530003(21)SN-77')).toEqual({
-      kind: 'capture',
+  it('sends a GS1 barcode with GTIN and serial whole for that GTIN line, whatever line is chosen', () => {
+    expect(decideScan([camera, lens], 'LENS-2', '(01)09501101530003(21)SN-77(10)LOT7(17)271231')).toEqual({
+      kind: 'scan',
       sku: 'CAM-1',
+      data: '(01)09501101530003(21)SN-77(10)LOT7(17)271231',
       serial: 'SN-77',
       index: 0,
+    });
+  });
+
+  it('sends a GS1 element string with its symbology identifier and GS separator unchanged', () => {
+    const data = ']d201095011015300031721123110LOT7\x1D21GS1SERIAL1';
+    expect(decideScan([fill(camera, 'A1'), lens], null, `  ${data} `)).toEqual({
+      kind: 'scan',
+      sku: 'CAM-1',
+      data,
+      serial: 'GS1SERIAL1',
+      index: 1,
+    });
+  });
+
+  it('sends a GS1 Digital Link for the line of its GTIN', () => {
+    expect(decideScan([camera, lens], null, 'https://id.gs1.org/01/09501101530003/21/DL-1?10=LOT7')).toMatchObject({
+      kind: 'scan',
+      sku: 'CAM-1',
+      serial: 'DL-1',
+    });
+  });
+
+  it('sends a GS1 scan for the chosen line when two lines carry its GTIN', () => {
+    const twin: PackLine = { ...camera, sku: 'CAM-1-BUNDLE' };
+    expect(decideScan([camera, twin], 'CAM-1-BUNDLE', '(01)09501101530003(21)SN-78')).toMatchObject({ kind: 'scan', sku: 'CAM-1-BUNDLE' });
+    expect(decideScan([camera, twin], null, '(01)09501101530003(21)SN-78')).toMatchObject({ kind: 'scan', sku: 'CAM-1' });
+  });
+
+  it('chooses the line of a GS1 barcode that carries a GTIN but no serial', () => {
+    expect(decideScan([camera, lens], null, '(01)09501101530003(10)LOT7')).toEqual({ kind: 'select', sku: 'CAM-1' });
+  });
+
+  it('refuses a GS1 barcode for a line whose slots are all filled before sending it', () => {
+    expect(decideScan([fill(camera, 'A', 'B', 'C'), lens], null, '(01)09501101530003(21)X')).toMatchObject({
+      kind: 'refuse',
+      message: expect.stringContaining('already has all 3 serial numbers'),
     });
   });
 
@@ -127,7 +181,13 @@ describe('decideScan', () => {
 
   it('refuses a malformed GS1 barcode with the parser message', () => {
     const decision = decideScan([camera], null, '(01)0950110153000');
-    expect(decision).toMatchObject({ kind: 'refuse', message: expect.stringContaining('expected 14') });
+    expect(decision).toMatchObject({ kind: 'refuse', code: 'SCAN_INVALID', message: expect.stringContaining('expected 14') });
+  });
+
+  it('refuses a GS1 barcode with a wrong check digit as SCAN_INVALID, naming the position and the rule', () => {
+    const decision = decideScan([camera], null, '(01)09501101530004(21)X');
+    expect(decision).toMatchObject({ kind: 'refuse', code: 'SCAN_INVALID' });
+    expect(decision).toMatchObject({ message: expect.stringMatching(/position \d+ \(check-digit\)$/) });
   });
 
   it('refuses to choose a line that needs no serial numbers', () => {
@@ -161,10 +221,27 @@ describe('withCapture and withoutCapture', () => {
     expect(lines.map((l) => l.serials)).toEqual([[], ['L1']]);
   });
 
+  it('keeps the accepted capture with its lot and expiry when the line lists its captures', () => {
+    const line: PackLine = { ...camera, captures: [] };
+    const [next] = withCapture([line], 'CAM-1', 'G1', { serial: 'G1', lot: 'LOT7', expiry: '2027-12-31' });
+    expect(next.captures).toEqual([{ serial: 'G1', lot: 'LOT7', expiry: '2027-12-31' }]);
+    expect(lineSlots(next)[0]).toMatchObject({ serial: 'G1', lot: 'LOT7' });
+  });
+
+  it('removes the capture beside its serial, so the slots after it keep their own lots', () => {
+    const line: PackLine = {
+      ...fill(camera, 'A', 'B'),
+      captures: [{ serial: 'A', lot: 'L-A' }, { serial: 'B', lot: 'L-B' }],
+    };
+    const [next] = withoutCapture([line], 'CAM-1', 'A');
+    expect(next.captures).toEqual([{ serial: 'B', lot: 'L-B' }]);
+    expect(lineSlots(next)[0]).toMatchObject({ serial: 'B', lot: 'L-B' });
+  });
+
   it('removes the latest capture of a serial from its line and frees its slot', () => {
     const lines = withoutCapture([fill(camera, 'A', 'B', 'A')], 'CAM-1', 'A');
     expect(lines[0].serials).toEqual(['A', 'B']);
-    expect(nextSlot(lines, null)).toEqual({ sku: 'CAM-1', index: 2, serial: null });
+    expect(nextSlot(lines, null)).toEqual({ sku: 'CAM-1', index: 2, serial: null, lot: null, expiry: null });
   });
 
   it('leaves the lines as they are when the serial is not on that line', () => {

@@ -8,11 +8,16 @@ import { checkSerial, isProductBarcode, looksLikeGs1, parseScan } from '../../do
  * again and has the last word.
  */
 
+/** What a slot shows of a capture besides its serial: the lot (AI 10) and expiry (AI 17) of a GS1 scan. */
+export type SlotCapture = { serial: string; lot?: string | null; expiry?: string | null };
+
 export type PackLine = Pick<OrderLine, 'sku' | 'name' | 'quantity' | 'needsSerialNumber' | 'serials'> & {
   gtin?: string | null;
+  /** The captures behind `serials`, in the same order (the order screen's `captures`). */
+  captures?: ReadonlyArray<SlotCapture>;
 };
 
-export type Slot = { sku: string; index: number; serial: string | null };
+export type Slot = { sku: string; index: number; serial: string | null; lot: string | null; expiry: string | null };
 
 export const openCount = (line: PackLine): number =>
   line.needsSerialNumber ? Math.max(0, line.quantity - line.serials.length) : 0;
@@ -23,7 +28,13 @@ export const isLineOpen = (line: PackLine): boolean => openCount(line) > 0;
 export function lineSlots(line: PackLine): Slot[] {
   if (!line.needsSerialNumber) return [];
   const count = Math.max(line.quantity, line.serials.length);
-  return Array.from({ length: count }, (_, index) => ({ sku: line.sku, index, serial: line.serials[index] ?? null }));
+  return Array.from({ length: count }, (_, index) => {
+    const serial = line.serials[index] ?? null;
+    const capture = line.captures?.[index];
+    // captures and serials run in step; a capture that does not name this serial is not shown
+    const known = serial !== null && capture?.serial === serial ? capture : undefined;
+    return { sku: line.sku, index, serial, lot: known?.lot ?? null, expiry: known?.expiry ?? null };
+  });
 }
 
 export const openLines = (lines: ReadonlyArray<PackLine>): PackLine[] => lines.filter(isLineOpen);
@@ -67,7 +78,7 @@ export function targetLine(lines: ReadonlyArray<PackLine>, activeSku: string | n
 /** The empty slot the next serial fills, or null. */
 export function nextSlot(lines: ReadonlyArray<PackLine>, activeSku: string | null): Slot | null {
   const line = targetLine(lines, activeSku);
-  return line ? { sku: line.sku, index: line.serials.length, serial: null } : null;
+  return line ? { sku: line.sku, index: line.serials.length, serial: null, lot: null, expiry: null } : null;
 }
 
 export type ScanDecision =
@@ -75,8 +86,13 @@ export type ScanDecision =
   | { kind: 'select'; sku: string }
   /** Send this serial for this line; it fills slot `index`. */
   | { kind: 'capture'; sku: string; serial: string; index: number }
-  /** Nothing to send; tell the packer why. */
-  | { kind: 'refuse'; message: string };
+  /**
+   * Send the scanned GS1 text as it is (POST .../scans) for this line, so the server keeps its lot
+   * and expiry; `serial` is its AI 21, which fills slot `index`.
+   */
+  | { kind: 'scan'; sku: string; data: string; serial: string; index: number }
+  /** Nothing to send; tell the packer why (with the error code when the rule has one). */
+  | { kind: 'refuse'; message: string; code?: string };
 
 function full(line: PackLine): string {
   return `${line.sku} already has all ${line.quantity} serial number${line.quantity === 1 ? '' : 's'}; remove one before scanning another`;
@@ -88,18 +104,36 @@ function chooseLine(line: PackLine): ScanDecision {
   return { kind: 'select', sku: line.sku };
 }
 
-function captureInto(line: PackLine, rawSerial: string): ScanDecision {
+function scanInto(line: PackLine, data: string, rawSerial: string): ScanDecision {
   if (!line.needsSerialNumber) return { kind: 'refuse', message: `${line.sku} does not need serial numbers` };
   if (!isLineOpen(line)) return { kind: 'refuse', message: full(line) };
   const check = checkSerial(rawSerial);
   if (!check.ok) return { kind: 'refuse', message: check.message };
-  return { kind: 'capture', sku: line.sku, serial: check.serial, index: line.serials.length };
+  return { kind: 'scan', sku: line.sku, data, serial: check.serial, index: line.serials.length };
+}
+
+/** The line of a GS1 scan's GTIN: the chosen line when it carries that GTIN, else the first that does. */
+function lineForGtin(lines: ReadonlyArray<PackLine>, activeSku: string | null, gtin: string): PackLine | null {
+  const active = activeSku === null ? undefined : lines.find((line) => line.sku === activeSku);
+  if (active?.gtin && isProductBarcode(gtin, active.gtin)) return active;
+  return lines.find((line) => line.gtin && isProductBarcode(gtin, line.gtin)) ?? null;
+}
+
+/** A parser error's text, with the rule it broke (SCAN_INVALID details: position and rule). */
+function parseFailure(error: unknown): ScanDecision {
+  const { message, code, details } = error as { message: string; code?: unknown; details?: { rule?: unknown } };
+  const rule = typeof details?.rule === 'string' ? ` (${details.rule})` : '';
+  return {
+    kind: 'refuse',
+    message: `not a valid GS1 barcode: ${message}${rule}`,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 /**
  * What one scan (or typed entry) means at this order. A code that names a line (SKU or GTIN)
- * chooses it; a GS1 barcode with a GTIN and a serial (AI 21) captures into that GTIN's line; any
- * other text is a serial for the target line.
+ * chooses it; a GS1 barcode with a GTIN and a serial (AI 21) is sent whole for that GTIN's line
+ * (the server keeps its lot and expiry); any other text is a serial for the target line.
  */
 export function decideScan(lines: ReadonlyArray<PackLine>, activeSku: string | null, raw: string): ScanDecision {
   const code = raw.trim();
@@ -110,12 +144,12 @@ export function decideScan(lines: ReadonlyArray<PackLine>, activeSku: string | n
     try {
       parsed = parseScan(code, { referenceYear: new Date().getUTCFullYear() });
     } catch (error) {
-      return { kind: 'refuse', message: `not a valid GS1 barcode: ${(error as Error).message}` };
+      return parseFailure(error);
     }
     if (parsed.gtin) {
-      const line = lineForCode(lines, parsed.gtin);
+      const line = lineForGtin(lines, activeSku, parsed.gtin);
       if (!line) return { kind: 'refuse', message: `GTIN ${parsed.gtin} is not on this order` };
-      return parsed.serial === undefined ? chooseLine(line) : captureInto(line, parsed.serial);
+      return parsed.serial === undefined ? chooseLine(line) : scanInto(line, code, parsed.serial);
     }
     if (parsed.serial !== undefined) return serialForTarget(lines, activeSku, parsed.serial);
   }
@@ -142,9 +176,16 @@ function serialForTarget(lines: ReadonlyArray<PackLine>, activeSku: string | nul
   };
 }
 
-/** The lines after the server accepted a capture. */
-export function withCapture<L extends PackLine>(lines: ReadonlyArray<L>, sku: string, serial: string): L[] {
-  return lines.map((line) => (line.sku === sku ? { ...line, serials: [...line.serials, serial] } : line));
+type CaptureOf<L extends PackLine> = NonNullable<L['captures']>[number];
+
+/** The lines after the server accepted a capture (kept in the line's captures too, when it has them). */
+export function withCapture<L extends PackLine>(lines: ReadonlyArray<L>, sku: string, serial: string, capture?: CaptureOf<L>): L[] {
+  return lines.map((line) => {
+    if (line.sku !== sku) return line;
+    const next = { ...line, serials: [...line.serials, serial] };
+    if (line.captures && capture) next.captures = [...line.captures, capture];
+    return next;
+  });
 }
 
 /** The lines after the server removed a capture (the latest one of that serial on that line). */
@@ -152,6 +193,9 @@ export function withoutCapture<L extends PackLine>(lines: ReadonlyArray<L>, sku:
   return lines.map((line) => {
     if (line.sku !== sku) return line;
     const at = line.serials.lastIndexOf(serial);
-    return at === -1 ? line : { ...line, serials: [...line.serials.slice(0, at), ...line.serials.slice(at + 1)] };
+    if (at === -1) return line;
+    const next = { ...line, serials: [...line.serials.slice(0, at), ...line.serials.slice(at + 1)] };
+    if (line.captures) next.captures = [...line.captures.slice(0, at), ...line.captures.slice(at + 1)];
+    return next;
   });
 }
