@@ -21,7 +21,7 @@ export function decodeCursor<T extends ReadonlyArray<'string' | 'number'>>(
   if (
     !Array.isArray(parsed) ||
     parsed.length !== shape.length ||
-    !parsed.every((v, i) => typeof v === shape[i] && (typeof v !== 'number' || Number.isFinite(v)))
+    !parsed.every((v, i) => typeof v === shape[i] && (typeof v !== 'number' || Number.isSafeInteger(v)))
   ) {
     throw new DomainError('VALIDATION_FAILED', 'cursor: not a cursor this list returned', { field: 'cursor' });
   }

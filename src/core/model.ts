@@ -18,7 +18,7 @@ export const unitStatuses = ['in_stock', 'packed', 'shipped', 'returned', 'recal
 export type UnitStatus = (typeof unitStatuses)[number];
 
 /** What happened to a unit; each is one append-only event in its history. */
-export type SerialEventType = 'packed' | 'unpacked' | 'shipped' | 'released';
+export type SerialEventType = 'packed' | 'unpacked' | 'shipped' | 'released' | 'generated' | 'received';
 
 /** Who did something: an API key, a signed-in user, or the command line. */
 export type Actor = {

@@ -75,6 +75,9 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: 16 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    // Errors fastify raises before routing (a malformed URL, say) get our error shape too.
+    frameworkErrors: (error, _request, reply) =>
+      sendError(reply, new DomainError('VALIDATION_FAILED', `path: ${error.message}`)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bodyAjv = makeAjv(false);

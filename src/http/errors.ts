@@ -72,9 +72,21 @@ export function sendError(reply: FastifyReply, error: DomainError): FastifyReply
   });
 }
 
+/**
+ * PostgreSQL's data exceptions (class 22: a NUL character in text, a number out of range) can
+ * only come from values a client sent that slipped past the schemas: a 400, not a 500.
+ */
+function fromPostgres(error: unknown): DomainError | null {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
+    return new DomainError('VALIDATION_FAILED', 'request: a value is malformed or out of range (text must not contain NUL characters)');
+  }
+  return null;
+}
+
 /** Domain errors keep their code; anything unknown is logged with the request id and hidden. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const domain = isDomainError(error) ? error : fromFastify(error);
+  const domain = isDomainError(error) ? error : (fromPostgres(error) ?? fromFastify(error));
   if (domain) return sendError(reply, domain);
   request.log.error({ err: error, reqId: request.id }, 'unhandled error');
   return reply.status(500).send({

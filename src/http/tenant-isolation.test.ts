@@ -113,6 +113,10 @@ describe("one tenant's key against another tenant's data", () => {
     expect(csv.body.trim().split('\n')).toHaveLength(1);
     const daily = await app.inject({ method: 'GET', url: '/api/v1/reports/serial-numbers/daily', headers: foreignKey });
     expect(daily.json().days).toEqual([]);
+    const epcis = await app.inject({ method: 'GET', url: '/api/v1/epcis/events', headers: foreignKey });
+    expect(epcis.statusCode).toBe(200);
+    expect(JSON.parse(epcis.body).epcisBody.eventList).toEqual([]);
+    expect(epcis.body).not.toContain(A.serial);
   });
 
   it("refuses to bulk-edit another tenant's SKU as unknown", async () => {
