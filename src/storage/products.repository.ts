@@ -46,20 +46,24 @@ function toProduct(r: Raw): ProductRow {
   };
 }
 
+function toRow(tenantId: string, p: NewProduct) {
+  return {
+    tenant_id: tenantId,
+    sku: p.sku,
+    name: p.name,
+    gtin: p.gtin,
+    needs_serial_number: p.needsSerialNumber,
+    serial_format: p.serialFormat,
+  };
+}
+
 /** Inserts products in one statement and returns them; a taken SKU fails the whole statement. */
 export async function insertProducts(db: Db, tenantId: string, products: NewProduct[]): Promise<ProductRow[]> {
   if (products.length === 0) return [];
   const rows = await db
     .insertInto('products')
     .values(
-      products.map((p) => ({
-        tenant_id: tenantId,
-        sku: p.sku,
-        name: p.name,
-        gtin: p.gtin,
-        needs_serial_number: p.needsSerialNumber,
-        serial_format: p.serialFormat,
-      })),
+      products.map((p) => toRow(tenantId, p)),
     )
     .returning(columns)
     .execute();
@@ -151,14 +155,7 @@ export async function upsertProducts(
   const rows = await db
     .insertInto('products')
     .values(
-      products.map((p) => ({
-        tenant_id: tenantId,
-        sku: p.sku,
-        name: p.name,
-        gtin: p.gtin,
-        needs_serial_number: p.needsSerialNumber,
-        serial_format: p.serialFormat,
-      })),
+      products.map((p) => toRow(tenantId, p)),
     )
     .onConflict((oc) =>
       oc.columns(['tenant_id', 'sku']).doUpdateSet((eb) => ({
