@@ -36,6 +36,11 @@ describe('toObjectEvent', () => {
     expect(event).toMatchObject({ type: 'ObjectEvent', action: 'OBSERVE', bizStep, disposition });
   });
 
+  it('maps a generated serial to ADD, commissioning, active: its unit begins here', () => {
+    const event = toObjectEvent(TENANT, historyEvent({ type: 'generated', details: { mode: 'sequence' }, orderNumber: null }));
+    expect(event).toMatchObject({ action: 'ADD', bizStep: 'commissioning', disposition: 'active' });
+  });
+
   it('exports an event type it does not know as OBSERVE without a business step', () => {
     const event = toObjectEvent(TENANT, historyEvent({ type: 'inspected' }));
     expect(event.action).toBe('OBSERVE');

@@ -42,9 +42,11 @@ type Vocabulary = { action: EpcisAction; bizStep: string; disposition: string };
 
 /**
  * Our event types in the Core Business Vocabulary (bare CBV names, as EPCIS 2.0 JSON-LD allows).
- * Every one is OBSERVE: the units existed before and go on existing (ADD would commission them).
+ * Serials generated here are commissioned (ADD): that is where their unit begins. Every other
+ * event is OBSERVE: the unit existed before and goes on existing.
  */
 export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
+  generated: { action: 'ADD', bizStep: 'commissioning', disposition: 'active' },
   received: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'in_progress' },
   packed: { action: 'OBSERVE', bizStep: 'packing', disposition: 'in_progress' },
   unpacked: { action: 'OBSERVE', bizStep: 'unpacking', disposition: 'in_progress' },
