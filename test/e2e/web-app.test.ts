@@ -427,6 +427,57 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect(await page.getByText('B2B', { exact: true }).count()).toBeGreaterThan(0);
   });
 
+  it('refuses a bad serial format at its field, then generates serials from the saved one and makes a label sheet of them', async () => {
+    await createProduct(t.db, actor, { sku: 'TAG-400', name: 'Asset tag', needsSerialNumber: true });
+    await page.goto(`${base}/products/TAG-400/edit`);
+    const format = page.getByLabel('Serial format (optional)');
+    await format.waitFor();
+    expect(await page.getByText('SN-{YYYY}-{#####}').isVisible()).toBe(true); // the help shows examples
+
+    // no saved format yet: the server says so
+    await page.getByRole('button', { name: 'Generate serials' }).click();
+    await page.getByLabel('How many').fill('3');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'SERIAL_FORMAT_MISSING' }).waitFor();
+
+    await format.fill('TAG-{Q}');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'SERIAL_FORMAT_INVALID' }).waitFor();
+    expect(await format.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field-error').filter({ hasText: 'serialFormat:' }).count()).toBe(1);
+
+    await format.fill('TAG-{YYYY}-{#####}');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Product TAG-400 saved.').waitFor();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const year = new Date().getUTCFullYear();
+    await page.getByText(`Generated 3 serials (sequence): TAG-${year}-00001 … TAG-${year}-00003.`).waitFor();
+    expect(await page.getByLabel('Generated serials').inputValue()).toBe(
+      [1, 2, 3].map((n) => `TAG-${year}-0000${n}`).join('\n'),
+    );
+
+    // GS1 labels need the product's GTIN
+    const printLabels = page.getByRole('button', { name: 'Print labels' });
+    await page.getByLabel('Barcode').selectOption('gs1-128');
+    await printLabels.click();
+    await page.getByRole('alert').filter({ hasText: 'GTIN_MISSING' }).waitFor();
+
+    await page.getByLabel('Barcode').selectOption('code128');
+    await printLabels.click();
+    const open = page.getByRole('link', { name: 'Open labels' });
+    await open.waitFor();
+    await shot('17-product-generate-labels');
+    const [tab] = await Promise.all([context.waitForEvent('page'), open.click()]);
+    expect(tab.url()).toMatch(/^blob:/);
+    expect(await tab.evaluate(() => document.documentElement.nodeName)).toBe('svg');
+    await tab.close();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download SVG' }).click()]);
+    expect(download.suggestedFilename()).toBe('labels-TAG-400.svg');
+    const svg = readFileSync((await download.path())!, 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain(`TAG-${year}-00003`);
+  });
+
   it('pages through products with Next and Previous, keeping the page in the address across a reload', async () => {
     for (let i = 1; i <= 55; i += 1) {
       await createProduct(t.db, actor, { sku: `BULK-${String(i).padStart(3, '0')}`, name: `Bulk item ${i}` });

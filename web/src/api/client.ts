@@ -69,8 +69,9 @@ export type RequestOptions = {
   quietUnauthenticated?: boolean;
 };
 
-export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Sends a request; a failed answer (or no answer) is thrown as an ApiError. */
+async function send(method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   let body: BodyInit | undefined;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';
@@ -92,22 +93,33 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'NETWORK', `cannot reach the server (${(error as Error).message}); check the connection and try again`);
   }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let parsed: unknown = null;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = null;
-    }
-  }
   if (!response.ok) {
-    const error = errorFromBody(response.status, response.statusText, parsed);
+    const error = errorFromBody(response.status, response.statusText, parseJson(await response.text()));
     if (response.status === 401 && !options.quietUnauthenticated) onUnauthenticated?.();
     throw error;
   }
-  return parsed as T;
+  return response;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options, 'application/json');
+  if (response.status === 204) return undefined as T;
+  return parseJson(await response.text()) as T;
+}
+
+/** A request whose answer is a file (an SVG label sheet): the body as a Blob of its content type. */
+export async function apiBlob(method: string, path: string, options: RequestOptions & { accept: string }): Promise<Blob> {
+  const response = await send(method, path, options, options.accept);
+  return response.blob();
 }
 
 /** A path segment with every reserved character escaped (order numbers, SKUs, serials). */

@@ -1,8 +1,11 @@
-import { apiRequest, queryString, seg } from './client.ts';
+import { apiBlob, apiRequest, queryString, seg } from './client.ts';
 import type {
   CaptureResult,
   DailyUnits,
+  GenerateMode,
+  GenerateResult,
   ImportResult,
+  LabelSymbology,
   Order,
   OrderStatus,
   OrderSummary,
@@ -42,6 +45,13 @@ export const importProducts = (file: Blob, options: { dryRun?: boolean; skipBadR
     body: file,
     contentType: 'text/csv',
   });
+
+/** Makes serials from the product's serial format and registers them as in-stock units (admin). */
+export const generateSerials = (sku: string, input: { count: number; mode: GenerateMode }) =>
+  apiRequest<GenerateResult>('POST', `/products/${seg(sku)}/serials/generate`, { json: input });
+/** A printable SVG sheet of barcode labels for serials of the product. */
+export const labelSheet = (sku: string, input: { serials: string[]; symbology: LabelSymbology }) =>
+  apiBlob('POST', `/products/${seg(sku)}/labels`, { json: input, accept: 'image/svg+xml' });
 
 export const importOrders = (file: Blob, options: { dryRun?: boolean; skipBadRows?: boolean }) =>
   apiRequest<ImportResult>('POST', '/orders/import', {

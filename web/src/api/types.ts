@@ -25,6 +25,24 @@ export type ProductInput = {
   serialFormat: string | null;
 };
 
+export type GenerateMode = 'sequence' | 'random';
+
+/** POST /products/{sku}/serials/generate: the serials made, registered as in-stock units. */
+export type GenerateResult = {
+  sku: string;
+  mode: GenerateMode;
+  count: number;
+  serials: string[];
+  first: string;
+  last: string;
+  /** Id of the generation run (kept in each unit's 'generated' event); newer servers send it. */
+  batch?: string;
+  /** Serials that came up already registered and were replaced. */
+  skipped?: number;
+};
+
+export type LabelSymbology = 'code128' | 'gs1-128' | 'gs1datamatrix';
+
 export type ImportResult = {
   rows: number;
   created: number;

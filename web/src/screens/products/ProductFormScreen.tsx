@@ -1,17 +1,19 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { isApiError } from '../../api/client.ts';
 import { createProduct, getProduct, updateProduct } from '../../api/endpoints.ts';
+import type { Product } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { setFlash, takeFlash } from '../../flash.ts';
 import { Link, navigate, paths } from '../../router.ts';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
-import { checkProductForm, emptyProductForm, formFromProduct, type ProductForm } from './product-form.ts';
+import { GenerateSerials } from './GenerateSerials.tsx';
+import { checkProductForm, emptyProductForm, fieldOfError, formFromProduct, type ProductForm, serialFormatExamples } from './product-form.ts';
 
 type FieldErrors = Partial<Record<keyof ProductForm, string>>;
 
-/** Add a product (sku null) or edit one. */
+/** Add a product (sku null) or edit one; an admin can generate serials for a saved one. */
 export function ProductFormScreen({ sku }: { sku: string | null }) {
   const editing = sku !== null;
   useTitle(editing ? `Edit ${sku}` : 'Add product');
@@ -22,6 +24,9 @@ export function ProductFormScreen({ sku }: { sku: string | null }) {
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(() => takeFlash());
   const [busy, setBusy] = useState(false);
+  /** The product as the server has it: generation works from its saved format. */
+  const [saved, setSaved] = useState<Product | null>(null);
+  const [generating, setGenerating] = useState(false);
   const id = useId();
 
   useEffect(() => {
@@ -30,6 +35,7 @@ export function ProductFormScreen({ sku }: { sku: string | null }) {
     setLoaded(false);
     getProduct(sku, { signal: controller.signal })
       .then((p) => {
+        setSaved(p);
         setForm(formFromProduct(p));
         setLoaded(true);
       })
@@ -61,9 +67,10 @@ export function ProductFormScreen({ sku }: { sku: string | null }) {
     try {
       const { sku: newSku, ...patch } = check.input;
       if (editing) {
-        const saved = await updateProduct(sku, patch);
-        setForm(formFromProduct(saved));
-        setNotice(`Product ${saved.sku} saved.`);
+        const updated = await updateProduct(sku, patch);
+        setSaved(updated);
+        setForm(formFromProduct(updated));
+        setNotice(`Product ${updated.sku} saved.`);
       } else {
         const created = await createProduct({ sku: newSku, ...patch });
         setFlash(`Product ${created.sku} created.`);
@@ -71,17 +78,25 @@ export function ProductFormScreen({ sku }: { sku: string | null }) {
       }
     } catch (e) {
       setError(e);
-      if (isApiError(e) && e.code === 'PRODUCT_ALREADY_EXISTS') setErrors({ sku: e.message });
+      // the server's word on one field (PRODUCT_ALREADY_EXISTS, SERIAL_FORMAT_INVALID) is shown at that field too
+      const field = isApiError(e) ? fieldOfError(e.code) : null;
+      if (field && e instanceof Error) {
+        setErrors({ [field]: e.message });
+        document.getElementById(`${id}-${field}`)?.focus();
+      }
     } finally {
       setBusy(false);
     }
   };
 
-  const field = (key: keyof ProductForm) => ({
-    id: `${id}-${key}`,
-    'aria-invalid': errors[key] ? true : undefined,
-    'aria-describedby': errors[key] ? `${id}-${key}-error` : undefined,
-  });
+  const field = (key: keyof ProductForm, help?: string) => {
+    const described = [help, errors[key] ? `${id}-${key}-error` : undefined].filter(Boolean).join(' ');
+    return {
+      id: `${id}-${key}`,
+      'aria-invalid': errors[key] ? true : undefined,
+      'aria-describedby': described || undefined,
+    };
+  };
   const fieldError = (key: keyof ProductForm) =>
     errors[key] ? (
       <p className="field-error" id={`${id}-${key}-error`}>
@@ -94,9 +109,21 @@ export function ProductFormScreen({ sku }: { sku: string | null }) {
       <p className="breadcrumb">
         <Link to={paths.products}>← Products</Link>
       </p>
-      <h1 id={`${id}-title`}>{editing ? `Edit product ${sku}` : 'Add product'}</h1>
+      <div className="screen-head">
+        <h1 id={`${id}-title`}>{editing ? `Edit product ${sku}` : 'Add product'}</h1>
+        {isAdmin && saved && !generating && (
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setGenerating(true)}>
+              Generate serials
+            </button>
+          </div>
+        )}
+      </div>
       {!isAdmin && <p className="hint">Only an admin can change products.</p>}
       <Notice onDismiss={() => setNotice(null)}>{notice}</Notice>
+      {isAdmin && saved && generating && (
+        <GenerateSerials sku={saved.sku} serialFormat={saved.serialFormat} gtin={saved.gtin} onClose={() => setGenerating(false)} />
+      )}
       <ErrorMessage error={error} />
       {loaded && (
         <form className="card form" onSubmit={submit} noValidate>
@@ -148,15 +175,33 @@ export function ProductFormScreen({ sku }: { sku: string | null }) {
           <div className="field">
             <label htmlFor={`${id}-serialFormat`}>Serial format (optional)</label>
             <input
-              {...field('serialFormat')}
+              {...field('serialFormat', `${id}-serialFormat-help`)}
+              className="mono"
               value={form.serialFormat}
               onChange={(e) => set('serialFormat', e.target.value)}
               maxLength={200}
               autoComplete="off"
               spellCheck={false}
             />
-            <p className="hint">A pattern such as SN-{'{YYYY}'}-{'{#####}'}; serials that do not match are refused when packing.</p>
             {fieldError('serialFormat')}
+            <div className="hint format-help" id={`${id}-serialFormat-help`}>
+              <p>
+                What this product's serials look like: serials that do not match are refused when packing, and{' '}
+                <strong>Generate serials</strong> makes new ones from it. For example:
+              </p>
+              <ul>
+                {serialFormatExamples.map((example) => (
+                  <li key={example.format}>
+                    <code>{example.format}</code> — {example.meaning}
+                  </li>
+                ))}
+              </ul>
+              <p>
+                <code>{'{9}'}</code> a digit, <code>{'{A}'}</code> a letter, <code>{'{X}'}</code> a letter or digit,{' '}
+                <code>{'{#}'}</code> a digit of the counter, <code>{'{9:5}'}</code> five digits; anything outside braces is
+                literal.
+              </p>
+            </div>
           </div>
           <div className="actions">
             <button type="submit" className="primary" disabled={busy || !isAdmin}>

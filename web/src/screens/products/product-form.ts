@@ -40,3 +40,22 @@ export function formFromProduct(p: ProductInput): ProductForm {
     serialFormat: p.serialFormat ?? '',
   };
 }
+
+/** Examples shown under the serial format field (docs/serial-formats.md has the whole language). */
+export const serialFormatExamples: ReadonlyArray<{ format: string; meaning: string }> = [
+  { format: 'SN-{YYYY}-{#####}', meaning: 'SN-2026-00001, SN-2026-00002 …: the year and a 5-digit counter' },
+  { format: '{9:15} ; check=luhn', meaning: '15 digits, the last a Luhn check digit (IMEI-like)' },
+  { format: 're:[A-Z]{2}[0-9]{6}', meaning: 'a regular expression: checks serials, cannot generate them' },
+];
+
+/** The form field a server error code is about, when it is about one field. */
+export function fieldOfError(code: string): keyof ProductForm | null {
+  switch (code) {
+    case 'PRODUCT_ALREADY_EXISTS':
+      return 'sku';
+    case 'SERIAL_FORMAT_INVALID':
+      return 'serialFormat';
+    default:
+      return null;
+  }
+}
