@@ -244,6 +244,20 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await page.locator('figcaption', { hasText: '3 serialized units shipped over 1 day' }).waitFor();
     await shot('10-report');
 
+    // the EPCIS export takes the same days (as event time) and SKU
+    const epcis = page.getByRole('link', { name: 'Export EPCIS' });
+    expect(await epcis.getAttribute('href')).toBe(`/api/v1/epcis/events?from=${today}&to=${today}&sku=CAM-100`);
+    const [epcisDownload] = await Promise.all([page.waitForEvent('download'), epcis.click()]);
+    expect(epcisDownload.suggestedFilename()).toBe('epcis-events.jsonld');
+    const exported = JSON.parse(readFileSync((await epcisDownload.path())!, 'utf8')) as {
+      type: string;
+      epcisBody: { eventList: Array<{ type: string; epcList?: string[] }> };
+    };
+    expect(exported.type).toBe('EPCISDocument');
+    const epcs = exported.epcisBody.eventList.flatMap((e) => e.epcList ?? []).join(' ');
+    for (const serial of ['SN-0001', 'SN-0002', 'SN-0003']) expect(epcs).toContain(serial);
+    expect(epcs).not.toContain('LN-77');
+
     // typed by hand vs scanned is kept per capture
     await page.getByRole('link', { name: 'Clear' }).click();
     await page.getByRole('cell', { name: 'LN-77' }).waitFor();

@@ -99,3 +99,10 @@ export const reportDaily = (filter: ReportFilter, o: Signal = {}) =>
 /** The CSV export is a plain download of the same report URL with format=csv. */
 export const reportCsvUrl = (filter: ReportFilter) =>
   `/api/v1/reports/serial-numbers${queryString({ ...filter, format: 'csv' })}`;
+/**
+ * The EPCIS 2.0 export (JSON-LD EPCISDocument of the serialized units' events) for the report's
+ * filters: its ship dates become the event-time range from/to, and the SKU is kept. The order and
+ * customer filters have no EPCIS counterpart and are left out.
+ */
+export const epcisEventsUrl = (filter: ReportFilter) =>
+  `/api/v1/epcis/events${queryString({ from: filter.shippedFrom, to: filter.shippedTo, sku: filter.sku })}`;

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { reportCsvUrl, reportDaily, reportPage } from '../../api/endpoints.ts';
+import { epcisEventsUrl, reportCsvUrl, reportDaily, reportPage } from '../../api/endpoints.ts';
 import { useApi } from '../../api/use-api.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
@@ -9,7 +9,7 @@ import { Link, navigate, paths, useLocation } from '../../router.ts';
 import { useTitle } from '../../use-title.ts';
 import { currentCursor, readReportState, reportFilter, type ReportState, reportSearch, toSearch } from '../../url-state.ts';
 import { DailyChart } from './DailyChart.tsx';
-import { checkReportDraft, daysBefore, type ReportDraft } from './report-filter.ts';
+import { checkReportDraft, daysBefore, epcisExportNote, type ReportDraft } from './report-filter.ts';
 
 const PAGE_SIZE = 50;
 
@@ -67,9 +67,15 @@ export function ReportScreen() {
           <a className="button" href={reportCsvUrl(filter)} download>
             Export CSV
           </a>
+          <a className="button secondary" href={epcisEventsUrl(filter)} download="epcis-events.jsonld" aria-describedby="epcis-hint">
+            Export EPCIS
+          </a>
         </div>
       </div>
       <p className="hint">Every serial number of shipped orders: which unit went to which customer, and when.</p>
+      <p className="hint" id="epcis-hint">
+        {epcisExportNote(filter)}
+      </p>
 
       <form className="filters report-filters" role="search" aria-label="Report filters" onSubmit={apply} noValidate>
         <div className="field">

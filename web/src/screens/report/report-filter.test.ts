@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReportDraft, daysBefore } from './report-filter.ts';
+import { checkReportDraft, daysBefore, epcisExportNote } from './report-filter.ts';
 
 const draft = { shippedFrom: '', shippedTo: '', sku: '', orderNumber: '', customer: '' };
 
@@ -29,5 +29,21 @@ describe('checkReportDraft', () => {
 describe('daysBefore', () => {
   it('counts back across a month end', () => {
     expect(daysBefore('2026-03-02', 2)).toBe('2026-02-28');
+  });
+});
+
+describe('epcisExportNote', () => {
+  it('says the export holds every event when nothing is filtered', () => {
+    expect(epcisExportNote({})).toBe(
+      "Export EPCIS: the serialized units' events (received, generated, packed, shipped …) as an EPCIS 2.0 JSON-LD document.",
+    );
+  });
+
+  it('says the days are taken as event time and the SKU is kept', () => {
+    expect(epcisExportNote({ shippedFrom: '2026-11-01', sku: 'CAM-1' })).toMatch(/, for the same days by event time, SKU CAM-1 only\.$/);
+  });
+
+  it('says the order and customer filters do not apply', () => {
+    expect(epcisExportNote({ customer: 'Ada' })).toMatch(/; the order and customer filters do not apply to it\.$/);
   });
 });

@@ -1,3 +1,4 @@
+import type { ReportFilter } from '../../api/types.ts';
 import type { ReportState } from '../../url-state.ts';
 
 export type ReportDraft = Omit<ReportState, 'pages'>;
@@ -35,4 +36,13 @@ export function daysBefore(today: string, days: number): string {
   const date = new Date(`${today}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() - days);
   return date.toISOString().slice(0, 10);
+}
+
+/** What Export EPCIS holds for these filters, said next to the link. */
+export function epcisExportNote(filter: ReportFilter): string {
+  const parts = ["Export EPCIS: the serialized units' events (received, generated, packed, shipped …) as an EPCIS 2.0 JSON-LD document"];
+  if (filter.shippedFrom || filter.shippedTo) parts.push(', for the same days by event time');
+  if (filter.sku) parts.push(`, SKU ${filter.sku} only`);
+  if (filter.orderNumber || filter.customer) parts.push('; the order and customer filters do not apply to it');
+  return `${parts.join('')}.`;
 }
