@@ -45,6 +45,15 @@ describe('the unitrace command line', () => {
     expect(tenant.stderr).toContain('TENANT_NOT_FOUND');
   });
 
+  it('creates a web user with the password read from stdin, and refuses a short one', () => {
+    const short = unitrace(['users', 'create', '--tenant', tenantId, '--email', 'a@example.com', '--role', 'packer'], 'short\n');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('password: must be 10 to 200 characters');
+    const ok = unitrace(['users', 'create', '--tenant', tenantId, '--email', 'A@Example.com', '--role', 'packer'], 'a long enough password\n');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'a@example.com', role: 'packer' });
+  });
+
   it('imports products from a CSV file and reports bad lines by number', () => {
     const file = join(dataDir, 'products.csv');
     writeFileSync(file, 'sku,name,needsSerialNumber\nCLI-1,Camera,yes\nCLI-2,,no\n');

@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
 import { DomainError } from '../core/errors.ts';
 import { type Actor, type Role, roleAllows } from '../core/model.ts';
@@ -42,7 +42,6 @@ export type AppDeps = {
   /** Folder of the built web app (dist/web); when set, it is served at / with an SPA fallback. */
   webRoot?: string;
 };
-
 
 export const API_PREFIX = '/api/v1';
 
