@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { cameraScanText } from './camera-text.ts';
 
 // BarcodeDetector (Shape Detection API) is not in TypeScript's DOM library yet.
 type DetectedBarcode = { rawValue: string; format: string };
@@ -43,7 +44,7 @@ export function CameraScanner({ onCode, onClose }: { onCode: (code: string) => v
             if (found.rawValue && (found.rawValue !== last.code || now - last.at > REPEAT_MS)) {
               last.code = found.rawValue;
               last.at = now;
-              onCodeRef.current(found.rawValue);
+              onCodeRef.current(cameraScanText(found.rawValue, found.format));
             }
           }
         } catch {
