@@ -12,6 +12,8 @@ export type Symbology = (typeof symbologies)[number];
 export const MAX_LABELS = 500;
 export const MAX_COLUMNS = 6;
 export const DEFAULT_COLUMNS = 3;
+/** Labels rendered between two yields to the event loop. */
+const RENDER_SLICE = 20;
 
 export type LabelSheetInput = { serials: string[]; symbology: Symbology; columns?: number };
 export type LabelSheet = { svg: string; labels: number; pages: number };
@@ -91,7 +93,11 @@ export async function renderLabelSheet(db: Db, actor: Actor, rawSku: string, inp
     );
   }
 
-  const barcodes = serials.map((serial, index) => {
+  // bwip-js renders synchronously (a few ms a label): yield to the event loop every few labels so
+  // a large sheet does not stall other requests (packing scans) while it renders.
+  const barcodes: Array<{ serial: string; text: string; barcode: ReturnType<typeof encode> }> = [];
+  for (const [index, serial] of serials.entries()) {
+    if (index > 0 && index % RENDER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const fail = (reason: string) =>
       new DomainError('BARCODE_NOT_ENCODABLE', `serials[${index}]: ${JSON.stringify(serial)} cannot be encoded in ${symbology}: ${reason}`, {
         index,
@@ -104,11 +110,11 @@ export async function renderLabelSheet(db: Db, actor: Actor, rawSku: string, inp
     if (isGs1(symbology) && serial.includes('(')) throw fail('a serial with "(" cannot be written in bracketed GS1 data');
     const text = isGs1(symbology) ? `(01)${product.gtin}(21)${serial}` : serial;
     try {
-      return { serial, text, barcode: encode(symbology, text) };
+      barcodes.push({ serial, text, barcode: encode(symbology, text) });
     } catch (error) {
       throw fail(reasonOf(error));
     }
-  });
+  }
 
   const cellWidth = (PAGE_WIDTH - 2 * MARGIN) / columns;
   const symbolHeight = symbology === 'gs1datamatrix' ? Math.min(MATRIX_SIDE, cellWidth - 2 * CELL_PADDING) : BAR_HEIGHT;
