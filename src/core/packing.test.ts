@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isGs1Scan } from './gs1/index.ts';
 import { interpretScan, missingSerials, type PackingLine, planCaptures } from './packing.ts';
 
 const line = (over: Partial<PackingLine> = {}): PackingLine => ({
@@ -77,5 +78,26 @@ describe('interpretScan', () => {
     const run = () => interpretScan({ data, lines, referenceYear: 2026 });
     if (expected === 'ok') expect(run().sku).toBe('CAM');
     else expect(run).toThrow(expect.objectContaining({ code: expected }));
+  });
+});
+
+describe('isGs1Scan', () => {
+  it.each([
+    [']d20109501101530003', undefined, true],
+    ['(01)09501101530003(21)A', undefined, true],
+    ['0109501101530003\u001d21A', undefined, true],
+    ['0109501101530003^21A', '^', true],
+    ['0109501101530003^21A', undefined, false],
+    ['SN^1', '^', false],
+    ['0109501101530003', undefined, false],
+    ['SN-0001', undefined, false],
+  ])('reads %j (substitute %s) as GS1: %s', (data, substitute, expected) => {
+    expect(isGs1Scan(data, substitute)).toBe(expected);
+  });
+
+  it('reads an element string with the substitute as FNC1 at packing', () => {
+    const lines = [line({ gtin: '09501101530003' })];
+    const scan = interpretScan({ data: '010950110153000321ABC^10LOT', lines, referenceYear: 2026, fnc1Substitute: '^' });
+    expect(scan).toMatchObject({ sku: 'CAM', serial: 'ABC', lot: 'LOT' });
   });
 });

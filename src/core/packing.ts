@@ -1,5 +1,5 @@
 import { DomainError, type ErrorCode } from './errors.ts';
-import { looksLikeGs1, parseScan } from './gs1/index.ts';
+import { isGs1Scan, parseScan } from './gs1/index.ts';
 import { isProductBarcode } from './gtin.ts';
 import { checkSerial } from './serial.ts';
 import { compileSerialFormat } from './serial-format/index.ts';
@@ -144,14 +144,17 @@ export function interpretScan(input: {
   sku?: string;
   lines: ReadonlyArray<PackingLine>;
   referenceYear: number;
+  /** What the tenant's scanners send for FNC1 instead of the GS character, if anything. */
+  fnc1Substitute?: string | null;
 }): InterpretedScan {
   const data = input.data.trim();
   const chosen = input.sku === undefined ? undefined : input.lines.find((l) => l.sku === input.sku);
   if (input.sku !== undefined && !chosen) {
     throw new DomainError('ORDER_LINE_NOT_FOUND', `sku: ${input.sku} is not on this order`, { sku: input.sku });
   }
-  if (looksLikeGs1(data)) {
-    const parsed = parseScan(data, { referenceYear: input.referenceYear });
+  const substitute = input.fnc1Substitute ?? undefined;
+  if (isGs1Scan(data, substitute)) {
+    const parsed = parseScan(data, { referenceYear: input.referenceYear, fnc1Substitute: substitute });
     if (parsed.gtin && parsed.serial) {
       const line = chosen ?? input.lines.find((l) => l.gtin === parsed.gtin);
       if (!line) {

@@ -73,9 +73,19 @@ describe('lists', () => {
   });
 
   it('reads and changes the duplicate-serials setting', async () => {
-    expect(await get('/settings')).toEqual({ allowDuplicateSerialsInOrder: false });
+    expect(await get('/settings')).toEqual({ allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null });
     const res = await app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: key, payload: { allowDuplicateSerialsInOrder: true } });
-    expect(res.json()).toEqual({ allowDuplicateSerialsInOrder: true });
-    expect(await get('/settings')).toEqual({ allowDuplicateSerialsInOrder: true });
+    expect(res.json()).toEqual({ allowDuplicateSerialsInOrder: true, gs1Fnc1Substitute: null });
+    expect(await get('/settings')).toEqual({ allowDuplicateSerialsInOrder: true, gs1Fnc1Substitute: null });
+  });
+
+  it('sets the FNC1 substitute, and refuses one made of letters or digits naming the field', async () => {
+    const ok = await app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: key, payload: { gs1Fnc1Substitute: '^' } });
+    expect(ok.json().gs1Fnc1Substitute).toBe('^');
+    const bad = await app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: key, payload: { gs1Fnc1Substitute: 'GS' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/^gs1Fnc1Substitute:/);
+    const cleared = await app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: key, payload: { gs1Fnc1Substitute: null } });
+    expect(cleared.json().gs1Fnc1Substitute).toBeNull();
   });
 });

@@ -182,6 +182,21 @@ describe('serial formats, product barcodes and GS1 scans at packing', () => {
     });
   });
 
+  it("reads GS1 element strings sent with the tenant's FNC1 substitute or a bare GS separator", async () => {
+    const { actor: other } = await makeTenant(t.db);
+    await changeSettings(t.db, other, { gs1Fnc1Substitute: '^' });
+    const product = await makeProduct(t.db, other, { gtin: '09501101530003' });
+    const order = await makeOrder(t.db, other, [{ sku: product.sku, quantity: 2 }]);
+    expect(await recordScan(t.db, other, order.orderNumber, { data: '010950110153000321SUB-1^10LOT9' })).toMatchObject({
+      serial: 'SUB-1',
+      lot: 'LOT9',
+    });
+    expect(await recordScan(t.db, other, order.orderNumber, { data: '010950110153000321GS-1\u001d10LOT9' })).toMatchObject({
+      serial: 'GS-1',
+      lot: 'LOT9',
+    });
+  });
+
   it('takes a plain scan for the only line still short of serials, and asks for the SKU when two are', async () => {
     const a = await makeProduct(t.db, actor);
     const b = await makeProduct(t.db, actor);

@@ -117,8 +117,14 @@ export async function recordScan(
   // The line is chosen from the order as it is now; capture() re-checks everything under the lock.
   const order = await findOrderOrThrow(db, actor.tenantId, orderNumber);
   assertOpen(order);
-  const lines = await findPackingLines(db, actor.tenantId, order.id);
-  const scan = interpretScan({ data: input.data, sku: input.sku, lines, referenceYear: new Date().getUTCFullYear() });
+  const [lines, settings] = await Promise.all([findPackingLines(db, actor.tenantId, order.id), findSettings(db, actor.tenantId)]);
+  const scan = interpretScan({
+    data: input.data,
+    sku: input.sku,
+    lines,
+    referenceYear: new Date().getUTCFullYear(),
+    fnc1Substitute: settings.gs1Fnc1Substitute,
+  });
   const progress = await captureSerial(
     db,
     actor,

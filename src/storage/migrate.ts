@@ -3,6 +3,7 @@ import type { Db } from './database.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-users.ts';
 import * as m0003 from './migrations/0003-serial-counters.ts';
+import * as m0004 from './migrations/0004-fnc1-substitute.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-users': m0002,
   '0003-serial-counters': m0003,
+  '0004-fnc1-substitute': m0004,
 };
 
 const provider: MigrationProvider = {

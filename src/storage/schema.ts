@@ -24,6 +24,7 @@ export interface ApiKeysTable {
 export interface SettingsTable {
   tenant_id: string;
   allow_duplicate_serials_in_order: Generated<boolean>;
+  gs1_fnc1_substitute: string | null;
   updated_at: Generated<Date>;
 }
 

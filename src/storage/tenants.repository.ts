@@ -40,27 +40,31 @@ export async function findActiveApiKey(
     .executeTakeFirst();
 }
 
-export type SettingsRow = { allowDuplicateSerialsInOrder: boolean };
+export type SettingsRow = { allowDuplicateSerialsInOrder: boolean; gs1Fnc1Substitute: string | null };
 
 export async function findSettings(db: Db, tenantId: string): Promise<SettingsRow> {
   const row = await db
     .selectFrom('settings')
-    .select('allow_duplicate_serials_in_order')
+    .select(['allow_duplicate_serials_in_order', 'gs1_fnc1_substitute'])
     .where('tenant_id', '=', tenantId)
     .executeTakeFirst();
-  return { allowDuplicateSerialsInOrder: row?.allow_duplicate_serials_in_order ?? false };
+  return {
+    allowDuplicateSerialsInOrder: row?.allow_duplicate_serials_in_order ?? false,
+    gs1Fnc1Substitute: row?.gs1_fnc1_substitute ?? null,
+  };
 }
 
 export async function updateSettings(db: Db, tenantId: string, patch: Partial<SettingsRow>): Promise<SettingsRow> {
-  const values: { allow_duplicate_serials_in_order?: boolean } = {};
+  const values: { allow_duplicate_serials_in_order?: boolean; gs1_fnc1_substitute?: string | null } = {};
   if (patch.allowDuplicateSerialsInOrder !== undefined) {
     values.allow_duplicate_serials_in_order = patch.allowDuplicateSerialsInOrder;
   }
+  if (patch.gs1Fnc1Substitute !== undefined) values.gs1_fnc1_substitute = patch.gs1Fnc1Substitute;
   const row = await db
     .insertInto('settings')
     .values({ tenant_id: tenantId, ...values })
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...values, updated_at: new Date() }))
-    .returning('allow_duplicate_serials_in_order')
+    .returning(['allow_duplicate_serials_in_order', 'gs1_fnc1_substitute'])
     .executeTakeFirstOrThrow();
-  return { allowDuplicateSerialsInOrder: row.allow_duplicate_serials_in_order };
+  return { allowDuplicateSerialsInOrder: row.allow_duplicate_serials_in_order, gs1Fnc1Substitute: row.gs1_fnc1_substitute };
 }

@@ -387,12 +387,14 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await box.waitFor();
     expect(await box.isChecked()).toBe(false);
     await box.check();
+    await page.getByLabel('FNC1 substitute sent by your scanners').fill('^');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Settings saved.').waitFor();
     await shot('12-settings');
     await page.reload();
     await box.waitFor();
     expect(await box.isChecked()).toBe(true);
+    expect(await page.getByLabel('FNC1 substitute sent by your scanners').inputValue()).toBe('^');
   });
 
   it('previews a product CSV with its bad lines, then imports the good rows when told to skip the bad ones', async () => {

@@ -6,6 +6,6 @@
  */
 export { checkSerial, SERIAL_MAX_LENGTH } from '../../src/core/serial.ts';
 export { isProductBarcode, normalizeGtin } from '../../src/core/gtin.ts';
-export { looksLikeGs1, parseScan } from '../../src/core/gs1/index.ts';
+export { isGs1Scan, looksLikeGs1, parseScan } from '../../src/core/gs1/index.ts';
 export { checkProduct, Problems, type FieldProblem } from '../../src/core/validate.ts';
 export { roleAllows, type Role } from '../../src/core/model.ts';

@@ -11,3 +11,4 @@ export { buildElementString, buildHumanReadable, type ElementInput } from './ele
 export { buildDigitalLink } from './digital-link.ts';
 export { lookupAi, AI_DEFINITIONS, type AiDefinition, type AiComponent, type CharSet } from './ai-table.ts';
 export type { ScanRule, ScanErrorDetails } from './scan-error.ts';
+export { isGs1Scan } from './detect.ts';

@@ -18,6 +18,17 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app,
             allowDuplicateSerialsInOrder: Type.Optional(
               Type.Boolean({ description: 'Allow the same serial number more than once in one order' }),
             ),
+            gs1Fnc1Substitute: Type.Optional(
+              Type.Union([
+                Type.String({
+                  minLength: 1,
+                  maxLength: 8,
+                  pattern: '^[^0-9A-Za-z]+$',
+                  description: 'What your scanners send for FNC1 instead of the GS character, e.g. ^ (null: only GS)',
+                }),
+                Type.Null(),
+              ]),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -52,7 +52,7 @@ export type ImportResult = {
   dryRun: boolean;
 };
 
-export type Settings = { allowDuplicateSerialsInOrder: boolean };
+export type Settings = { allowDuplicateSerialsInOrder: boolean; gs1Fnc1Substitute: string | null };
 
 export type OrderStatus = 'open' | 'shipped' | 'cancelled';
 export type OrderType = 'B2C' | 'B2B';

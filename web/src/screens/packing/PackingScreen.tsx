@@ -1,6 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../api/client.ts';
-import { captureSerial, getOrder, recordScan, removeSerial, shipOrder } from '../../api/endpoints.ts';
+import { captureSerial, getOrder, getSettings, recordScan, removeSerial, shipOrder } from '../../api/endpoints.ts';
 import type { CaptureResult, Order, OrderLine, ScanResult } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { NotAllowed } from '../../components/NotAllowed.tsx';
@@ -80,8 +80,19 @@ function PackingStation() {
   const byKeyboardRef = useRef(false);
   const logId = useRef(0);
   const enterTimeRef = useRef<number | null>(null);
+  // What the tenant's scanners send for FNC1 instead of the GS character (Settings), if anything.
+  const fnc1Ref = useRef<string | null>(null);
   mutedRef.current = muted;
   stationRef.current = station;
+
+  useEffect(() => {
+    getSettings().then(
+      (settings) => {
+        fnc1Ref.current = settings.gs1Fnc1Substitute;
+      },
+      () => undefined, // without settings, GS1 scans are read with the GS separator only
+    );
+  }, []);
 
   const isOpen = order !== null && order.status === 'open';
   const progress = packingProgress(lines);
@@ -248,7 +259,7 @@ function PackingStation() {
         await openOrder(orderNumber);
         return;
       }
-      const decision = decideScan(linesRef.current, activeRef.current, raw);
+      const decision = decideScan(linesRef.current, activeRef.current, raw, fnc1Ref.current);
       if (decision.kind === 'refuse') {
         report('error', decision.message, decision.code);
       } else if (decision.kind === 'select') {

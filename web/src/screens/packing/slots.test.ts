@@ -249,3 +249,12 @@ describe('withCapture and withoutCapture', () => {
     expect(withoutCapture(lines, 'CAM-1', 'Z')[0].serials).toEqual(['A']);
   });
 });
+
+describe('decideScan with an FNC1 substitute', () => {
+  it("sends an element string that uses the tenant's substitute whole to the server for its GTIN's line", () => {
+    const lines = [{ sku: 'CAM', name: 'Camera', quantity: 1, needsSerialNumber: true, serials: [], gtin: '09501101530003' }];
+    const decision = decideScan(lines, null, '010950110153000321ABC^10LOT', '^');
+    expect(decision).toMatchObject({ kind: 'scan', sku: 'CAM', data: '010950110153000321ABC^10LOT' });
+    expect(decideScan(lines, null, '010950110153000321ABC^10LOT')).toMatchObject({ kind: 'capture', serial: '010950110153000321ABC^10LOT' });
+  });
+});

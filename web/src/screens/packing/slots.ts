@@ -1,5 +1,5 @@
 import type { OrderLine } from '../../api/types.ts';
-import { checkSerial, isProductBarcode, looksLikeGs1, parseScan } from '../../domain.ts';
+import { checkSerial, isGs1Scan, isProductBarcode, parseScan } from '../../domain.ts';
 
 /**
  * The packing station's model of an order: every serialized unit is a slot, and each scan either
@@ -135,14 +135,20 @@ function parseFailure(error: unknown): ScanDecision {
  * chooses it; a GS1 barcode with a GTIN and a serial (AI 21) is sent whole for that GTIN's line
  * (the server keeps its lot and expiry); any other text is a serial for the target line.
  */
-export function decideScan(lines: ReadonlyArray<PackLine>, activeSku: string | null, raw: string): ScanDecision {
+export function decideScan(
+  lines: ReadonlyArray<PackLine>,
+  activeSku: string | null,
+  raw: string,
+  fnc1Substitute: string | null = null,
+): ScanDecision {
   const code = raw.trim();
   if (code === '') return { kind: 'refuse', message: 'scan or type a serial number (or a SKU or GTIN to choose a line)' };
 
-  if (looksLikeGs1(code)) {
+  const substitute = fnc1Substitute ?? undefined;
+  if (isGs1Scan(code, substitute)) {
     let parsed: ReturnType<typeof parseScan>;
     try {
-      parsed = parseScan(code, { referenceYear: new Date().getUTCFullYear() });
+      parsed = parseScan(code, { referenceYear: new Date().getUTCFullYear(), fnc1Substitute: substitute });
     } catch (error) {
       return parseFailure(error);
     }

@@ -11,12 +11,16 @@ export function SettingsScreen() {
   const isAdmin = useCan('admin');
   const settings = useApi((signal) => getSettings({ signal }), []);
   const [allowDuplicates, setAllowDuplicates] = useState(false);
+  const [fnc1, setFnc1] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (settings.data) setAllowDuplicates(settings.data.allowDuplicateSerialsInOrder);
+    if (settings.data) {
+      setAllowDuplicates(settings.data.allowDuplicateSerialsInOrder);
+      setFnc1(settings.data.gs1Fnc1Substitute ?? '');
+    }
   }, [settings.data]);
 
   const save = async (event: FormEvent) => {
@@ -25,7 +29,7 @@ export function SettingsScreen() {
     setError(null);
     setNotice(null);
     try {
-      const saved = await saveSettings({ allowDuplicateSerialsInOrder: allowDuplicates });
+      const saved = await saveSettings({ allowDuplicateSerialsInOrder: allowDuplicates, gs1Fnc1Substitute: fnc1 === '' ? null : fnc1 });
       settings.setData(saved);
       setNotice('Settings saved.');
     } catch (e) {
@@ -35,7 +39,9 @@ export function SettingsScreen() {
     }
   };
 
-  const changed = settings.data !== null && settings.data.allowDuplicateSerialsInOrder !== allowDuplicates;
+  const changed =
+    settings.data !== null &&
+    (settings.data.allowDuplicateSerialsInOrder !== allowDuplicates || (settings.data.gs1Fnc1Substitute ?? '') !== fnc1);
 
   return (
     <section aria-labelledby="settings-title">
@@ -61,6 +67,24 @@ export function SettingsScreen() {
             <p className="hint" id="settings-duplicates-help">
               When ticked, the packing station accepts the same serial number more than once in one order (for example
               kits whose parts share a serial); when not, a second scan of a serial already in the order is refused.
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="settings-fnc1">FNC1 substitute sent by your scanners</label>
+            <input
+              id="settings-fnc1"
+              value={fnc1}
+              maxLength={8}
+              disabled={!isAdmin}
+              onChange={(e) => {
+                setFnc1(e.target.value);
+                setNotice(null);
+              }}
+              aria-describedby="settings-fnc1-help"
+            />
+            <p className="hint" id="settings-fnc1-help">
+              Leave empty when your scanners send the GS character between GS1 fields. If they are set up to send
+              something else instead (for example ^), enter it here so the packing station reads GS1 barcodes correctly.
             </p>
           </div>
           {isAdmin ? (
