@@ -17,7 +17,6 @@ export const errorCodes = [
   'ORDER_NOT_FOUND',
   'ORDER_LINE_NOT_FOUND',
   'SERIAL_NOT_FOUND',
-  'CAPTURE_NOT_FOUND',
   'NOT_FOUND',
   // 413 / 415
   'PAYLOAD_TOO_LARGE',
