@@ -87,6 +87,34 @@ describe('the unitrace command line', () => {
     );
   }, 120_000);
 
+  it("captures a supplier's EPCIS document from a file and reports what it could not map", () => {
+    const file = join(dataDir, 'announce.jsonld');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: '2026-11-01T10:00:00Z',
+        epcisBody: {
+          eventList: [
+            {
+              type: 'ObjectEvent',
+              eventTime: '2026-11-01T09:00:00Z',
+              eventTimeZoneOffset: '+00:00',
+              epcList: ['https://id.gs1.org/01/09501101530003/21/SUP-1'],
+              action: 'OBSERVE',
+              bizStep: 'shipping',
+            },
+          ],
+        },
+      }),
+    );
+    const out = unitrace(['import', 'epcis', file]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ events: 1, epcs: 1, registered: 0, unmapped: [{ reason: 'no product with GTIN 09501101530003' }] });
+  });
+
   it('parses a GS1 scan without a database', () => {
     const out = unitrace(['scan', 'parse', '(01)09501101530003(21)ABC']);
     expect(out.code, out.stderr).toBe(0);

@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { type Actor, roles, type Role } from '../core/model.ts';
-import { exportEpcisDocument } from '../services/epcis.service.ts';
+import { captureEpcisDocument, exportEpcisDocument } from '../services/epcis.service.ts';
 import { generateSerials, MAX_GENERATE } from '../services/generation.service.ts';
 import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
 import { MAX_LABELS, renderLabelSheet, type Symbology, symbologies } from '../services/labels.service.ts';
@@ -123,7 +124,7 @@ program
     printJson(parseGs1Scan(data, { fnc1Substitute: opts.fnc1 }));
   });
 
-const importCommand = program.command('import').description('import CSV files');
+const importCommand = program.command('import').description('import CSV files and EPCIS documents');
 for (const kind of ['products', 'orders'] as const) {
   importCommand
     .command(`${kind} <file>`)
@@ -146,6 +147,23 @@ for (const kind of ['products', 'orders'] as const) {
       }),
     );
 }
+
+importCommand
+  .command('epcis <file>')
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
+  .description("register the serials a supplier's EPCIS 2.0 JSON(-LD) document announces; prints what was registered and what could not be mapped")
+  .action((file: string, opts: { tenant?: string }) =>
+    withRuntime(async (rt) => {
+      const actor = await cliActor(rt, opts.tenant);
+      let document: unknown;
+      try {
+        document = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new DomainError('VALIDATION_FAILED', `file: ${file} is not a JSON document (${(error as Error).message})`);
+      }
+      printJson(await captureEpcisDocument(rt.db, actor, document));
+    }),
+  );
 
 const exportCommand = program.command('export').description('export data');
 
