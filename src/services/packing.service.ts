@@ -36,7 +36,7 @@ async function capture(db: Db, actor: Actor, orderNumber: string, items: Capture
     assertOpen(order);
     const [lines, serialsInOrder, settings] = await Promise.all([
       findPackingLines(trx, actor.tenantId, order.id),
-      findSerialsInOrder(trx, actor.tenantId, order.id),
+      findSerialsInOrder(trx, actor.tenantId, order.id, [...new Set(items.map((item) => item.serial.trim()))]),
       findSettings(trx, actor.tenantId),
     ]);
     const plan = planCaptures({ lines, serialsInOrder, items, allowDuplicates: settings.allowDuplicateSerialsInOrder });

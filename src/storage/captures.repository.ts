@@ -32,12 +32,16 @@ export type CaptureContext = {
   station: string | null;
 };
 
-export async function findSerialsInOrder(db: Db, tenantId: string, orderId: number): Promise<Set<string>> {
+/** Which of `serials` the order already holds (an index lookup per candidate, not the whole order). */
+export async function findSerialsInOrder(db: Db, tenantId: string, orderId: number, serials: string[]): Promise<Set<string>> {
+  if (serials.length === 0) return new Set();
   const rows = await db
     .selectFrom('order_serials')
     .select('serial')
+    .distinct()
     .where('tenant_id', '=', tenantId)
     .where('order_id', '=', orderId)
+    .where('serial', '=', sql<string>`any(${serials}::text[])`)
     .execute();
   return new Set(rows.map((r) => r.serial));
 }
