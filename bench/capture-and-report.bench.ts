@@ -74,6 +74,16 @@ say(`capture ${UNITS} serials in one request: server ${capture.server.toFixed(0)
 say(`ship the ${UNITS}-unit order: server ${ship.server.toFixed(0)} ms (${((ship.server * 1000) / UNITS).toFixed(1)} µs/unit)`);
 say(`capture + ship: ${(((capture.server + ship.server) * 1000) / UNITS).toFixed(1)} µs of server time per unit`);
 
+// A packer scanning one unit at a time into a large order: each scan must stay quick at the end too.
+await call('POST', '/orders', { orderNumber: 'BIG-2', type: 'B2B', customer: { name: 'Big customer' }, lines: [{ sku: 'BENCH-1', quantity: UNITS }] });
+await call('POST', '/orders/BIG-2/serials/batch', { items: items.slice(0, UNITS - 20).map((it) => ({ ...it, serial: `B2-${it.serial}` })) });
+const single: number[] = [];
+for (let i = UNITS - 20; i < UNITS; i += 1) {
+  single.push((await call('POST', '/orders/BIG-2/serials', { sku: 'BENCH-1', serial: `B2-${items[i].serial}`, scanned: true })).server);
+}
+single.sort((a, b) => a - b);
+say(`single scans into an order already holding ${UNITS - 20} serials: median ${single[10].toFixed(1)} ms, slowest ${single[19].toFixed(1)} ms of server time`);
+
 // Plain PostgreSQL doing the same inserts: the capture, the unit and the history event per serial.
 await sql`
   CREATE TABLE plain_captures (LIKE order_serials INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES);
