@@ -1,11 +1,19 @@
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
-import { type CaptureItem, interpretScan, missingSerials, planCaptures } from '../core/packing.ts';
+import {
+  type CaptureItem,
+  type CapturePlan,
+  type InterpretedScan,
+  interpretScan,
+  missingSerials,
+  type PackingLine,
+  planCaptures,
+} from '../core/packing.ts';
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import { deleteCapture, findSerialsInOrder, insertCaptures, moveOrderUnits } from '../storage/captures.repository.ts';
 import { findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
-import { findSettings } from '../storage/tenants.repository.ts';
+import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
 
 export const MAX_BATCH_ITEMS = 50_000;
@@ -28,17 +36,22 @@ type CaptureOptions = { station?: string | null };
 /**
  * Records serials for units of an open order, all or nothing. The order row is locked for the
  * transaction, so scans into one order are judged one after another; the unique index on
- * (order, serial) is the guarantee behind the duplicate rule even so.
+ * (order, serial) is the guarantee behind the duplicate rule even so. `itemsFor` turns the request
+ * into capture items once the order's lines and the tenant's settings are read under the lock.
  */
-async function capture(db: Db, actor: Actor, orderNumber: string, items: CaptureItem[], options: CaptureOptions) {
+async function capture(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  itemsFor: (lines: PackingLine[], settings: SettingsRow) => CaptureItem[],
+  options: CaptureOptions,
+) {
   return db.transaction().execute(async (trx) => {
     const order = await findOrderOrThrow(trx, actor.tenantId, orderNumber, true);
     assertOpen(order);
-    const [lines, serialsInOrder, settings] = await Promise.all([
-      findPackingLines(trx, actor.tenantId, order.id),
-      findSerialsInOrder(trx, actor.tenantId, order.id, [...new Set(items.map((item) => item.serial.trim()))]),
-      findSettings(trx, actor.tenantId),
-    ]);
+    const [lines, settings] = await Promise.all([findPackingLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
+    const items = itemsFor(lines, settings);
+    const serialsInOrder = await findSerialsInOrder(trx, actor.tenantId, order.id, [...new Set(items.map((item) => item.serial.trim()))]);
     const plan = planCaptures({ lines, serialsInOrder, items, allowDuplicates: settings.allowDuplicateSerialsInOrder });
     if (plan.problems.length === 0) {
       try {
@@ -66,7 +79,11 @@ export async function captureSerial(
   item: CaptureItem,
   options: CaptureOptions = {},
 ): Promise<LineProgress> {
-  const { lines, plan } = await capture(db, actor, orderNumber, [item], options);
+  return progressOf(await capture(db, actor, orderNumber, () => [item], options));
+}
+
+/** The line's progress after a single accepted capture, or the capture's problem as an error. */
+function progressOf({ lines, plan }: { lines: PackingLine[]; plan: CapturePlan }): LineProgress {
   const problem = plan.problems[0];
   if (problem) throw new DomainError(problem.code, problem.message, { sku: problem.sku, serial: problem.serial });
   const accepted = plan.accepted[0];
@@ -85,7 +102,7 @@ export async function captureSerialBatch(
   if (items.length > MAX_BATCH_ITEMS) {
     throw new DomainError('VALIDATION_FAILED', `items: at most ${MAX_BATCH_ITEMS} per batch`, { field: 'items' });
   }
-  const { lines, plan } = await capture(db, actor, orderNumber, items, options);
+  const { lines, plan } = await capture(db, actor, orderNumber, () => items, options);
   if (plan.problems.length > 0) {
     const first = plan.problems[0];
     throw new DomainError(
@@ -114,25 +131,25 @@ export async function recordScan(
   input: { data: string; sku?: string; scanned?: boolean },
   options: CaptureOptions = {},
 ): Promise<LineProgress & { lot: string | null; expiry: string | null; gtin: string | null }> {
-  // The line is chosen from the order as it is now; capture() re-checks everything under the lock.
-  const order = await findOrderOrThrow(db, actor.tenantId, orderNumber);
-  assertOpen(order);
-  const [lines, settings] = await Promise.all([findPackingLines(db, actor.tenantId, order.id), findSettings(db, actor.tenantId)]);
-  const scan = interpretScan({
-    data: input.data,
-    sku: input.sku,
-    lines,
-    referenceYear: new Date().getUTCFullYear(),
-    fnc1Substitute: settings.gs1Fnc1Substitute,
-  });
-  const progress = await captureSerial(
+  let scan: InterpretedScan | undefined;
+  const result = await capture(
     db,
     actor,
     orderNumber,
-    { sku: scan.sku, serial: scan.serial, scanned: input.scanned ?? true, lot: scan.lot, expiry: scan.expiry },
+    (lines, settings) => {
+      scan = interpretScan({
+        data: input.data,
+        sku: input.sku,
+        lines,
+        referenceYear: new Date().getUTCFullYear(),
+        fnc1Substitute: settings.gs1Fnc1Substitute,
+      });
+      return [{ sku: scan.sku, serial: scan.serial, scanned: input.scanned ?? true, lot: scan.lot, expiry: scan.expiry }];
+    },
     options,
   );
-  return { ...progress, lot: scan.lot, expiry: scan.expiry, gtin: scan.gtin };
+  const progress = progressOf(result);
+  return { ...progress, lot: scan!.lot, expiry: scan!.expiry, gtin: scan!.gtin };
 }
 
 /** Removes a mis-scan before shipping: the latest capture of that serial on that SKU's line. */
