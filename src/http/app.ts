@@ -30,9 +30,29 @@ declare module 'fastify' {
     actor: Actor;
   }
   interface FastifyContextConfig {
-    /** The least role a route needs; routes without it need no key (health, docs). */
+    /** The least role a route needs. Every route of ours names one, or says it is public. */
     role?: Role;
+    /** A route anyone may call without a key (health, sign-in): it must say so. */
+    public?: boolean;
   }
+  interface FastifyInstance {
+    /** Every route of ours with the access it needs, recorded as routes register (for tests and docs). */
+    routeAccess: RouteAccess[];
+  }
+}
+
+export type RouteAccess = { method: string; url: string; access: Role | 'public' };
+
+/**
+ * Access is denied by default: a route that names neither a role nor `public: true` is a
+ * programming error, refused when the app starts rather than served open.
+ */
+export function routeAccessOf(route: { method: string | string[]; url: string; config?: { role?: Role; public?: boolean } }): Role | 'public' {
+  const { role, public: isPublic } = route.config ?? {};
+  if (role && isPublic) throw new Error(`route ${String(route.method)} ${route.url}: names a role and public; choose one`);
+  if (role) return role;
+  if (isPublic) return 'public';
+  throw new Error(`route ${String(route.method)} ${route.url}: names no role; add config.role, or config.public for an open route`);
 }
 
 export type AppDeps = {
@@ -104,8 +124,15 @@ export async function buildApp(deps: AppDeps) {
   // cookie-authenticated change must come from our own origin (SameSite=Lax already keeps the
   // cookie off cross-site POSTs; the Origin check is the second lock).
   app.addHook('onRequest', async (request) => {
-    const needed = request.routeOptions.config?.role;
-    if (!needed) return;
+    const config = request.routeOptions.config;
+    if (config?.public) return;
+    const needed = config?.role;
+    if (!needed) {
+      // Only the docs, the web app's files and unknown paths get here: every route of ours names a
+      // role or says it is public (refused at start-up otherwise). Deny if one slipped through.
+      if (request.routeOptions.url?.startsWith(API_PREFIX)) throw new DomainError('FORBIDDEN', 'authorization: this route is open to no one');
+      return;
+    }
     const header = request.headers.authorization;
     let actor: Actor | null = null;
     if (header !== undefined) {
@@ -145,10 +172,19 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(healthRoutes, { db: deps.db });
   if (deps.webRoot) {
     await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', wildcard: false, index: 'index.html' });
   }
+
+  // From here on every route must say who may call it; the docs and static files above are open.
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', routeAccess);
+  app.addHook('onRoute', (route) => {
+    const access = routeAccessOf(route);
+    for (const method of [route.method].flat()) routeAccess.push({ method, url: route.url, access });
+  });
+
+  await app.register(healthRoutes, { db: deps.db });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { db: deps.db });

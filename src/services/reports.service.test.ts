@@ -91,3 +91,56 @@ describe('the Serial Number Report', () => {
     ]);
   });
 });
+
+describe('the report day range at its edges', () => {
+  let edge: Actor;
+  beforeAll(async () => {
+    ({ actor: edge } = await makeTenant(t.db));
+    const sku = (await makeProduct(t.db, edge)).sku;
+    const ship = async (serial: string, at: string) => {
+      const order = await makeOrder(t.db, edge, [{ sku, quantity: 1 }]);
+      await captureSerialBatch(t.db, edge, order.orderNumber, [{ sku, serial }]);
+      await shipOrder(t.db, edge, order.orderNumber, {});
+      await sql`UPDATE orders SET shipped_at = ${at}::timestamptz WHERE order_number = ${order.orderNumber}`.execute(t.db);
+    };
+    await ship('BEFORE', '2026-11-02T23:59:59.999Z');
+    await ship('FIRST-INSTANT', '2026-11-03T00:00:00.000Z');
+    await ship('LAST-INSTANT', '2026-11-03T23:59:59.999Z');
+    await ship('AFTER', '2026-11-04T00:00:00.000Z');
+  });
+
+  const csvSerials = async (query: Record<string, string>) => {
+    let text = '';
+    for await (const chunk of await serialReportCsv(t.pool, edge, query)) text += chunk;
+    return text.trim().split('\n').map((line) => line.split(',')[0]);
+  };
+
+  it('includes the first and the last instant of the from and to days, and nothing outside them', async () => {
+    const query = { shippedFrom: '2026-11-03', shippedTo: '2026-11-03' };
+    expect(serialsOf(await serialReportPage(t.db, edge, { ...query, limit: 50 }))).toEqual(['FIRST-INSTANT', 'LAST-INSTANT']);
+    expect(await csvSerials(query)).toEqual(['FIRST-INSTANT', 'LAST-INSTANT']);
+    expect(await serialReportDaily(t.db, edge, query)).toEqual([{ date: '2026-11-03', units: 2 }]);
+  });
+
+  it('treats each bound alone as inclusive of its day', async () => {
+    expect(serialsOf(await serialReportPage(t.db, edge, { shippedFrom: '2026-11-03', limit: 50 }))).toEqual([
+      'FIRST-INSTANT',
+      'LAST-INSTANT',
+      'AFTER',
+    ]);
+    expect(serialsOf(await serialReportPage(t.db, edge, { shippedTo: '2026-11-03', limit: 50 }))).toEqual([
+      'BEFORE',
+      'FIRST-INSTANT',
+      'LAST-INSTANT',
+    ]);
+  });
+
+  it('treats timestamp bounds as inclusive instants', async () => {
+    const page = await serialReportPage(t.db, edge, {
+      shippedFrom: '2026-11-03T00:00:00.000Z',
+      shippedTo: '2026-11-03T23:59:59.999Z',
+      limit: 50,
+    });
+    expect(serialsOf(page)).toEqual(['FIRST-INSTANT', 'LAST-INSTANT']);
+  });
+});

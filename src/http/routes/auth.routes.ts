@@ -7,6 +7,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
   app.post(
     '/auth/sign-in',
     {
+      config: { public: true },
       schema: {
         tags: ['auth'],
         security: [],
@@ -33,14 +34,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
     },
   );
 
-  app.get('/auth/me', { schema: { tags: ['auth'], security: [] } }, async (request) => {
+  app.get('/auth/me', { config: { public: true }, schema: { tags: ['auth'], security: [] } }, async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     const found = token ? await authenticateSession(db, token) : null;
     if (!found) throw new DomainError('UNAUTHENTICATED', 'session: not signed in');
     return { user: found.user };
   });
 
-  app.post('/auth/sign-out', { schema: { tags: ['auth'], security: [] } }, async (request, reply) => {
+  app.post('/auth/sign-out', { config: { public: true }, schema: { tags: ['auth'], security: [] } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await signOut(db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
