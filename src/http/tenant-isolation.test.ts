@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { bearer, makeApp } from '../../test/app.ts';
@@ -9,6 +10,21 @@ import { createProduct } from '../services/products.service.ts';
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
 let foreignKey: Record<string, string>;
+let tenantA: string;
+
+/** Every row of tenant A in every table that has a tenant_id, as text: to prove a walk changed nothing. */
+async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
+  const tables = await sql<{ table_name: string }>`
+    SELECT table_name FROM information_schema.columns
+    WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`.execute(t.db);
+  const snapshot: Record<string, string[]> = {};
+  for (const { table_name } of tables.rows) {
+    const rows = await sql<{ row: string }>`
+      SELECT to_jsonb(x)::text AS row FROM ${sql.table(table_name)} x WHERE tenant_id = ${tenantA}::uuid ORDER BY 1`.execute(t.db);
+    snapshot[table_name] = rows.rows.map((r) => r.row);
+  }
+  return snapshot;
+}
 
 // Tenant A's identifiers, which tenant B will try to reach.
 const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL' };
@@ -17,6 +33,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   app = await makeApp(t);
   const a = await makeTenant(t.db, 'Tenant A');
+  tenantA = a.actor.tenantId;
   await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
   for (const orderNumber of [A.orderNumber, A.openOrder]) {
     await createOrder(t.db, a.actor, {
@@ -61,6 +78,8 @@ function fill(path: string, openOrder: boolean): string {
 describe("one tenant's key against another tenant's data", () => {
   it('gets 404 on every route that names a foreign product, order or serial, and changes nothing', async () => {
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as Spec;
+    const before = await snapshotOfTenantA();
+    expect(before.serial_events.length, 'tenant A has history to protect').toBeGreaterThan(0);
     const walked: string[] = [];
     for (const [path, methods] of Object.entries(spec.paths)) {
       if (!path.includes('{')) continue;
@@ -94,6 +113,8 @@ describe("one tenant's key against another tenant's data", () => {
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
     expect(own.statusCode).toBe(404);
+    // Not one row of tenant A's changed: products, orders, captures, units, history, settings, keys.
+    expect(await snapshotOfTenantA()).toEqual(before);
   });
 
   it("sees none of the other tenant's rows in lists, search and the report", async () => {
