@@ -95,7 +95,7 @@ describe('the unitrace command line', () => {
     let stdout = '';
     first.stdout!.on('data', (chunk) => (stdout += chunk));
     try {
-      for (let i = 0; i < 600 && !stdout.includes('Unitrace is running'); i += 1) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !stdout.includes('--role admin'); i += 1) await new Promise((r) => setTimeout(r, 100));
       expect(stdout).toContain('Unitrace is running');
       expect(stdout).toMatch(/API key: ut_[0-9a-f]{32}_/);
       expect(stdout).toContain('Nobody can sign in to the web app yet');

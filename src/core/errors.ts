@@ -28,6 +28,9 @@ export const errorCodes = [
   'ORDER_ALREADY_SHIPPED',
   'ORDER_CANCELLED',
   'USER_ALREADY_EXISTS',
+  'SERIAL_ALREADY_SHIPPED',
+  'SERIAL_ALREADY_PACKED',
+  'SERIAL_REGISTERED_TO_OTHER_SKU',
   // 422: a business rule says no
   'PRODUCTS_NOT_FOUND',
   'SERIAL_NOT_REQUIRED',
@@ -43,6 +46,10 @@ export const errorCodes = [
   'SERIAL_CAPACITY_EXCEEDED',
   'GTIN_MISSING',
   'BARCODE_NOT_ENCODABLE',
+  'SERIAL_RECALLED',
+  'SERIAL_ON_HOLD',
+  'SERIAL_SCRAPPED',
+  'SERIAL_NOT_IN_STOCK',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
