@@ -28,6 +28,7 @@ export const errorCodes = [
   'ORDER_ALREADY_SHIPPED',
   'ORDER_CANCELLED',
   'USER_ALREADY_EXISTS',
+  'IDEMPOTENCY_KEY_IN_PROGRESS',
   // 422: a business rule says no
   'PRODUCTS_NOT_FOUND',
   'SERIAL_NOT_REQUIRED',
@@ -43,6 +44,7 @@ export const errorCodes = [
   'SERIAL_CAPACITY_EXCEEDED',
   'GTIN_MISSING',
   'BARCODE_NOT_ENCODABLE',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -24,6 +24,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_ALREADY_SHIPPED':
     case 'ORDER_CANCELLED':
     case 'USER_ALREADY_EXISTS':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -43,6 +44,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_CAPACITY_EXCEEDED':
     case 'GTIN_MISSING':
     case 'BARCODE_NOT_ENCODABLE':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
     default: {
       const unhandled: never = code;
