@@ -138,6 +138,45 @@ describe('Idempotency-Key on POST /orders/{orderNumber}/serials', () => {
     }
   }, 120_000);
 
+  it('replays to a client that gave up waiting (closed the socket) and retried', async () => {
+    const server = await makeApp(t);
+    const address = await server.listen({ port: 0, host: '127.0.0.1' });
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
+    try {
+      const orderNumber = await newOrder();
+      const key = randomUUID();
+      const post = (signal?: AbortSignal) =>
+        fetch(`${address}/api/v1/orders/${orderNumber}/serials`, {
+          method: 'POST',
+          headers: { ...withKey(packer, key), 'content-type': 'application/json' },
+          body: JSON.stringify({ sku, serial: 'GAVE-UP' }),
+          signal,
+        });
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM orders WHERE tenant_id = $1 AND order_number = $2 FOR UPDATE', [actor.tenantId, orderNumber]);
+      const abort = new AbortController();
+      const first = post(abort.signal).catch((error: Error) => error.name);
+      await expect.poll(async () => (await sql`SELECT 1 FROM idempotency_keys WHERE key = ${key}`.execute(t.db)).rows.length).toBe(1);
+      abort.abort();
+      expect(await first).toBe('AbortError');
+      expect((await post()).status).toBe(409);
+      await blocker.query('COMMIT');
+      // The abandoned request still finishes and stores its answer.
+      await expect
+        .poll(async () => (await sql`SELECT 1 FROM idempotency_keys WHERE key = ${key} AND response_status = 201`.execute(t.db)).rows.length)
+        .toBe(1);
+      const retry = await post();
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await retry.json()).toEqual({ sku, serial: 'GAVE-UP', captured: 1, quantity: 2000 });
+      expect(await capturesIn(orderNumber)).toEqual({ captures: 1, events: 1 });
+    } finally {
+      await blocker.end();
+      await server.close();
+    }
+  }, 60_000);
+
   it('refuses the key with a different body, path or method with 422 IDEMPOTENCY_KEY_REUSED and runs nothing', async () => {
     const orderNumber = await newOrder();
     const other = await newOrder();
@@ -393,6 +432,45 @@ describe('Idempotency-Key on other changes', () => {
     expect(dryRun.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const three = await sql<{ n: number }>`SELECT count(*)::int AS n FROM products WHERE tenant_id = ${actor.tenantId} AND sku = ${`${a}-3`}`.execute(t.db);
     expect(three.rows[0].n).toBe(0);
+  });
+
+  it('replays a large streamed CSV import and tells a retry with a changed body apart', async () => {
+    const key = randomUUID();
+    const a = unique('BIG');
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${a}-${i},Product number ${i} with a longer name`);
+    const csv = `sku,name\n${rows.join('\n')}\n`;
+    expect(csv.length).toBeGreaterThan(1_000_000);
+    const request: InjectOptions = {
+      method: 'POST',
+      url: '/api/v1/products/import',
+      headers: { ...withKey(admin, key), 'content-type': 'text/csv' },
+      payload: csv,
+    };
+    const first = await app.inject(request);
+    expect(first.json()).toMatchObject({ rows: 20_000, created: 20_000 });
+    const stored = await sql<{ streamed: boolean }>`
+      SELECT body_hash IS NOT NULL AS streamed FROM idempotency_keys WHERE tenant_id = ${actor.tenantId} AND key = ${key}
+    `.execute(t.db);
+    expect(stored.rows).toEqual([{ streamed: true }]);
+    const retry = await app.inject(request);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toBe(first.body);
+    const changed = await app.inject({ ...request, payload: csv.replace('with a longer name', 'with a changed name') });
+    expect(changed.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  }, 60_000);
+
+  it('answers a retry of a CSV import refused part-way the same way', async () => {
+    const request: InjectOptions = {
+      method: 'POST',
+      url: '/api/v1/products/import',
+      headers: { ...withKey(admin, randomUUID()), 'content-type': 'text/csv' },
+      payload: 'name\nNo SKU column\n',
+    };
+    const first = await app.inject(request);
+    expect(first.statusCode).toBe(400);
+    expect(first.json().error.code).toBe('CSV_INVALID');
+    const retry = await app.inject(request);
+    expect(answerOf(retry)).toEqual(answerOf(first));
   });
 
   it('replays PATCH /settings and DELETE /orders/{orderNumber}/serials', async () => {
