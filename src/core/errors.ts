@@ -31,6 +31,7 @@ export const errorCodes = [
   'SERIAL_ALREADY_SHIPPED',
   'SERIAL_ALREADY_PACKED',
   'SERIAL_REGISTERED_TO_OTHER_SKU',
+  'IDEMPOTENCY_KEY_IN_PROGRESS',
   // 422: a business rule says no
   'PRODUCTS_NOT_FOUND',
   'SERIAL_NOT_REQUIRED',
@@ -50,6 +51,7 @@ export const errorCodes = [
   'SERIAL_ON_HOLD',
   'SERIAL_SCRAPPED',
   'SERIAL_NOT_IN_STOCK',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

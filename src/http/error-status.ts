@@ -27,6 +27,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_SHIPPED':
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -50,6 +51,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ON_HOLD':
     case 'SERIAL_SCRAPPED':
     case 'SERIAL_NOT_IN_STOCK':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
     default: {
       const unhandled: never = code;

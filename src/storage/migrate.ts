@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-users.ts';
 import * as m0003 from './migrations/0003-serial-counters.ts';
 import * as m0004 from './migrations/0004-fnc1-substitute.ts';
+import * as m0005 from './migrations/0005-idempotency.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-users': m0002,
   '0003-serial-counters': m0003,
   '0004-fnc1-substitute': m0004,
+  '0005-idempotency': m0005,
   '0007-unit-lifecycle': m0007,
 };
 

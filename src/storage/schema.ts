@@ -138,7 +138,25 @@ export interface SerialCountersTable {
   updated_at: Generated<Date>;
 }
 
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  request_hash: Buffer;
+  body_hash: Buffer | null;
+  method: string;
+  path: string;
+  actor: string;
+  owner: string | null;
+  locked_until: Date | null;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: Buffer | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   serial_counters: SerialCountersTable;
   users: UsersTable;
   sessions: SessionsTable;
