@@ -51,6 +51,7 @@ export const errorCodes = [
   'SERIAL_ON_HOLD',
   'SERIAL_SCRAPPED',
   'SERIAL_NOT_IN_STOCK',
+  'SCANNED_ORDER_NUMBER',
   'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 

@@ -51,6 +51,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ON_HOLD':
     case 'SERIAL_SCRAPPED':
     case 'SERIAL_NOT_IN_STOCK':
+    case 'SCANNED_ORDER_NUMBER':
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
     default: {

@@ -273,3 +273,33 @@ describe('packers racing for the same units', () => {
     expect(shipped.rows[0].n).toBe(3);
   }, 60_000);
 });
+
+describe('a packing slip scanned while an order is open', () => {
+  it('refuses an existing order number at the station with 422 SCANNED_ORDER_NUMBER and captures nothing', async () => {
+    const s = await shop();
+    await product(s, 'CAM');
+    await order(s, 'SLIP-1', [{ sku: 'CAM', quantity: 1 }]);
+    await order(s, 'SLIP-2', [{ sku: 'CAM', quantity: 1 }]);
+    const res = await call(s, 'POST', '/orders/SLIP-1/scans', { data: 'SLIP-2' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({ code: 'SCANNED_ORDER_NUMBER', details: { orderNumber: 'SLIP-2', exists: true } });
+    const own = await call(s, 'POST', '/orders/SLIP-1/scans', { data: 'SLIP-1', sku: 'CAM' });
+    expect(own.json().error.code).toBe('SCANNED_ORDER_NUMBER');
+    expect((await call(s, 'GET', '/orders/SLIP-1')).json().lines[0].serials).toEqual([]);
+    // The explicit capture route of integrators is not a station scan: a serial is what it says.
+    expect((await capture(s, 'SLIP-1', 'CAM', 'SLIP-2')).statusCode).toBe(201);
+  });
+
+  it('refuses a scan matching the tenant order number format, and checks the format when it is saved', async () => {
+    const s = await shop();
+    const bad = await call(s, 'PATCH', '/settings', { orderNumberFormat: 'SO-{' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error).toMatchObject({ code: 'SERIAL_FORMAT_INVALID', message: expect.stringMatching(/^orderNumberFormat: /) });
+    expect((await call(s, 'PATCH', '/settings', { orderNumberFormat: 'SO-{#####}' })).statusCode).toBe(200);
+    await product(s, 'CAM');
+    await order(s, 'SO-00001', [{ sku: 'CAM', quantity: 1 }]);
+    const res = await call(s, 'POST', '/orders/SO-00001/scans', { data: 'SO-99999' });
+    expect(res.json().error).toMatchObject({ code: 'SCANNED_ORDER_NUMBER', details: { orderNumber: 'SO-99999', exists: false } });
+    expect((await call(s, 'POST', '/orders/SO-00001/scans', { data: 'SN-1' })).statusCode).toBe(201);
+  });
+});

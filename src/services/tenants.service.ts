@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, isDomainError } from '../core/errors.ts';
+import { compileSerialFormat } from '../core/serial-format/index.ts';
 import { type Actor, type Role, roles } from '../core/model.ts';
 import type { Db } from '../storage/database.ts';
 import {
@@ -86,5 +87,15 @@ export async function getSettings(db: Db, actor: Actor): Promise<SettingsRow> {
 }
 
 export async function changeSettings(db: Db, actor: Actor, patch: Partial<SettingsRow>): Promise<SettingsRow> {
+  if (patch.orderNumberFormat) {
+    try {
+      compileSerialFormat(patch.orderNumberFormat);
+    } catch (error) {
+      if (isDomainError(error)) {
+        throw new DomainError(error.code, `orderNumberFormat: ${error.message.replace(/^[a-zA-Z]+: /, '')}`, { field: 'orderNumberFormat' });
+      }
+      throw error;
+    }
+  }
   return updateSettings(db, actor.tenantId, patch);
 }

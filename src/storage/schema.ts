@@ -27,6 +27,7 @@ export interface SettingsTable {
   gs1_fnc1_substitute: string | null;
   duplicate_scope: Generated<DuplicateScope>;
   require_received_serials: Generated<boolean>;
+  order_number_format: string | null;
   updated_at: Generated<Date>;
 }
 

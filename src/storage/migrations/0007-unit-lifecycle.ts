@@ -21,7 +21,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     ALTER TABLE settings
       ADD COLUMN duplicate_scope text NOT NULL DEFAULT 'sku' CHECK (duplicate_scope IN ('order', 'sku', 'tenant')),
-      ADD COLUMN require_received_serials boolean NOT NULL DEFAULT false;
+      ADD COLUMN require_received_serials boolean NOT NULL DEFAULT false,
+      ADD COLUMN order_number_format text CHECK (length(order_number_format) BETWEEN 1 AND 200);
 
     ALTER TABLE order_serials
       ADD COLUMN unit_active boolean NOT NULL DEFAULT true,
