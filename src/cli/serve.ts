@@ -11,7 +11,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got ${options.port}`);
   }
-  const rt = await openRuntime(options);
+  // A server outlives its database: the embedded PostgreSQL is restarted if it dies, and requests
+  // meanwhile are answered 503 DATABASE_UNAVAILABLE (storage/database.ts, http/errors.ts).
+  const rt = await openRuntime({
+    ...options,
+    keepAlive: true,
+    onEvent: (message) => process.stderr.write(`${new Date().toISOString()} ${message}\n`),
+  });
+  if (rt.warning) process.stderr.write(`warning: ${rt.warning}\n`);
   const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
   const app = await buildApp({
     db: rt.db,

@@ -43,6 +43,8 @@ export const errorCodes = [
   'SERIAL_CAPACITY_EXCEEDED',
   'GTIN_MISSING',
   'BARCODE_NOT_ENCODABLE',
+  // 503: the database cannot be reached right now; retrying later can succeed
+  'DATABASE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

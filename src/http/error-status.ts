@@ -44,6 +44,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'GTIN_MISSING':
     case 'BARCODE_NOT_ENCODABLE':
       return 422;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
     default: {
       const unhandled: never = code;
       return unhandled;
