@@ -46,8 +46,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     stopPostgres = () => postgres.stop();
     where = `embedded PostgreSQL in ${dataDir}${postgres.owned ? '' : ' (already running)'}`;
   }
+  // Every pooled connection reports a lost database: say so once per 10 s, not once per connection.
+  let quietUntil = 0;
   const handle = openDatabase(runtimeUrl, {
-    onConnectionError: (error) => options.onEvent?.(`database connection lost: ${error.message}`),
+    onConnectionError: (error) => {
+      if (Date.now() < quietUntil) return;
+      quietUntil = Date.now() + 10_000;
+      options.onEvent?.(`database connection lost: ${error.message}`);
+    },
   });
   try {
     let warning: string | null = null;
