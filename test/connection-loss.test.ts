@@ -43,6 +43,28 @@ describe('a connection lost under the app', () => {
     }
   });
 
+  it('gives the very next query a working connection after a statement outside a transaction lost its own', async () => {
+    const handle = openDatabase(t.url, { max: 1 });
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(handle.db);
+        const sleeping = sql`SELECT pg_sleep(10)`.execute(handle.db).then(
+          () => 'finished',
+          (error: { code?: string }) => `failed ${error.code}`,
+        );
+        await new Promise((r) => setTimeout(r, 20));
+        await sql`SELECT pg_terminate_backend(${rows[0].pid})`.execute(t.owner);
+        outcomes.push(await sleeping);
+        // pg reads the server's FATAL before the socket's end: the pool must not hand that client out.
+        outcomes.push(await sql`SELECT 1`.execute(handle.db).then(() => 'next ok', (error: Error) => `next failed: ${error.message}`));
+      }
+      expect(outcomes).toEqual(Array.from({ length: 5 }, () => ['failed 57P01', 'next ok']).flat());
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('answers a request whose connection is killed while it runs with 503 DATABASE_UNAVAILABLE, and the next one normally', async () => {
     const handle = openDatabase(t.url, { max: 2 });
     const app = await buildApp({ db: handle.db, pool: handle.pool });

@@ -35,6 +35,12 @@ export function openDatabase(connectionString: string, options: OpenOptions = {}
   pool.on('error', onError);
   pool.on('connect', (client) => {
     client.on('error', onError);
+    // A FATAL error ends the session, but pg counts the client usable until the socket's end is
+    // read, and a query that failed outside a transaction hands it straight back to the pool: the
+    // next request would get a dead connection. Ending it now makes the pool drop it on release.
+    client.connection.on('errorMessage', (message: { severity?: string }) => {
+      if (message.severity === 'FATAL' || message.severity === 'PANIC') client.end().catch(() => {});
+    });
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
