@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,4 +148,20 @@ describe('unitrace serve when its PostgreSQL is killed', () => {
     for (let i = 0; i < 100 && alive(restarted); i += 1) await sleep(50);
     expect(alive(restarted)).toBe(false);
   }, 90_000);
+
+  it('starts again over a stale postmaster.pid whose pid now belongs to another program', async () => {
+    // What a kill -9 of the whole machine or container leaves: the file, naming a pid that is reused.
+    expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const port = await freePort();
+      writeFileSync(join(dataDir, 'pg', 'postmaster.pid'), `${other.pid}\n${join(dataDir, 'pg')}\n1700000000\n${port}\n/tmp\n127.0.0.1\n  9999999    99\nready   \n`);
+      const out = spawnSync(process.execPath, ['bin/unitrace.js', 'tenants', 'list'], { env, encoding: 'utf8', timeout: 60_000 });
+      expect(out.status, out.stderr).toBe(0);
+      expect(JSON.parse(out.stdout)).toHaveLength(1);
+      expect(alive(other.pid!)).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -208,6 +208,13 @@ async function clearStaleLock(pgDir: string, stillWanted: () => boolean): Promis
   for (let waited = 0; existsSync(pidFile) && waited < 30_000 && stillWanted(); waited += 50) {
     const using = processesUsing(pgDir);
     if (using === null) return; // not Linux: PostgreSQL judges its lock file itself
+    let pid: number;
+    try {
+      pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    } catch {
+      return; // gone meanwhile
+    }
+    if (using.includes(pid)) return; // a live postmaster (another process just started it): not stale
     if (using.length === 0) {
       unlinkSync(pidFile);
       return;
