@@ -34,7 +34,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
   const webReady = await ensureWebApp(webRoot);
-  const rt = await openRuntime(options);
+  // A server outlives its database: the embedded PostgreSQL is restarted if it dies, and requests
+  // meanwhile are answered 503 DATABASE_UNAVAILABLE (storage/database.ts, http/errors.ts).
+  const rt = await openRuntime({
+    ...options,
+    keepAlive: true,
+    onEvent: (message) => process.stderr.write(`${new Date().toISOString()} ${message}\n`),
+  });
+  if (rt.warning) process.stderr.write(`warning: ${rt.warning}\n`);
   const app = await buildApp({
     db: rt.db,
     pool: rt.pool,

@@ -53,6 +53,8 @@ export const errorCodes = [
   'SERIAL_NOT_IN_STOCK',
   'SCANNED_ORDER_NUMBER',
   'IDEMPOTENCY_KEY_REUSED',
+  // 503: the database cannot be reached right now; retrying later can succeed
+  'DATABASE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -54,6 +54,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'SCANNED_ORDER_NUMBER':
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
     default: {
       const unhandled: never = code;
       return unhandled;

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-serial-counters.ts';
 import * as m0004 from './migrations/0004-fnc1-substitute.ts';
 import * as m0005 from './migrations/0005-idempotency.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
+import { grantRuntimeAccess, migrationTables } from './roles.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -24,9 +25,15 @@ const provider: MigrationProvider = {
   },
 };
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'unitrace_migrations', migrationLockTableName: 'unitrace_migrations_lock' });
+/**
+ * Brings the schema up to date. Run it as the owner; with `runtimeRole`, the grants of that role
+ * (storage/roles.ts) are applied afterwards, every time, so tables of new migrations are covered.
+ */
+export async function migrateToLatest(db: Db, options: { runtimeRole?: string } = {}): Promise<string[]> {
+  const [migrationTableName, migrationLockTableName] = migrationTables;
+  const migrator = new Migrator({ db, provider, migrationTableName, migrationLockTableName });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (options.runtimeRole) await grantRuntimeAccess(db, options.runtimeRole);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
