@@ -138,7 +138,7 @@ export async function buildApp(deps: AppDeps) {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new DomainError('UNAUTHENTICATED', 'authorization: send an API key as "Authorization: Bearer <key>"');
-      actor = await authenticateApiKey(deps.db, match[1]);
+      actor = await authenticateApiKey(deps.db, match[1], { address: request.ip });
       if (!actor) throw new DomainError('UNAUTHENTICATED', 'authorization: the API key is unknown or revoked');
     } else {
       const token = request.cookies[SESSION_COOKIE];

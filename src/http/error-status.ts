@@ -29,6 +29,8 @@ export function statusForCode(code: ErrorCode): number {
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
+    case 'TOO_MANY_ATTEMPTS':
+      return 429;
     case 'PRODUCTS_NOT_FOUND':
     case 'SERIAL_NOT_REQUIRED':
     case 'LINE_FULLY_SERIALIZED':
@@ -43,6 +45,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_CAPACITY_EXCEEDED':
     case 'GTIN_MISSING':
     case 'BARCODE_NOT_ENCODABLE':
+    case 'PASSWORD_TOO_COMMON':
       return 422;
     default: {
       const unhandled: never = code;

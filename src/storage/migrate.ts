@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-users.ts';
 import * as m0003 from './migrations/0003-serial-counters.ts';
 import * as m0004 from './migrations/0004-fnc1-substitute.ts';
+import * as m0006 from './migrations/0006-auth-throttle.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002-users': m0002,
   '0003-serial-counters': m0003,
   '0004-fnc1-substitute': m0004,
+  '0006-auth-throttle': m0006,
 };
 
 const provider: MigrationProvider = {

@@ -132,7 +132,30 @@ export interface SerialCountersTable {
   updated_at: Generated<Date>;
 }
 
+export interface SignInFailuresTable {
+  email: string;
+  address: string;
+  window_start: Date;
+  failures: number;
+}
+
+export interface AddressFailuresTable {
+  address: string;
+  kind: 'sign-in' | 'api-key';
+  window_start: Date;
+  failures: number;
+}
+
+export interface ApiKeyFailuresTable {
+  tenant_id: string;
+  window_start: Date;
+  failures: number;
+}
+
 export interface Database {
+  sign_in_failures: SignInFailuresTable;
+  address_failures: AddressFailuresTable;
+  api_key_failures: ApiKeyFailuresTable;
   serial_counters: SerialCountersTable;
   users: UsersTable;
   sessions: SessionsTable;
