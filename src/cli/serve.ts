@@ -5,7 +5,7 @@ import { ensureDefaultTenant, ensureDemoUser, loadDemoData } from '../services/d
 import { getTenants } from '../services/tenants.service.ts';
 import { openRuntime } from './runtime.ts';
 
-export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean };
+export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean; trustProxy?: string };
 
 export async function serve(options: ServeOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
@@ -18,6 +18,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     pool: rt.pool,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     webRoot: existsSync(`${webRoot}index.html`) ? webRoot : undefined,
+    trustProxy: options.trustProxy,
   });
 
   let stopping = false;
