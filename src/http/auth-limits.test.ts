@@ -299,3 +299,13 @@ describe('behind a reverse proxy', () => {
     }
   });
 });
+
+describe('odd emails at sign-in', () => {
+  it.each([
+    ['only spaces', '   '],
+    ['254 characters that lower-case longer', `${'İ'.repeat(240)}@example.com`],
+  ])('answers an email of %s with 401 like any wrong one, not 500', async (_, email) => {
+    const res = await signIn(email, 'whatever it is', freshAddress());
+    expect(res.statusCode, res.body).toBe(401);
+  });
+});

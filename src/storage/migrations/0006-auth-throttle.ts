@@ -11,7 +11,8 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE sign_in_failures (
-      email text NOT NULL CHECK (length(email) BETWEEN 1 AND 254),
+      -- as typed at sign-in, trimmed and lower-cased (lower-casing may lengthen it a little)
+      email text NOT NULL CHECK (length(email) <= 1024),
       -- the client address key (core/auth-limits.ts addressKey), or '*' for all addresses together
       address text NOT NULL CHECK (length(address) BETWEEN 1 AND 64),
       window_start timestamptz NOT NULL,
