@@ -23,7 +23,15 @@ export async function buildWebIfStale({ quiet = false } = {}) {
   if (existsSync(output) && statSync(output).mtimeMs >= sources) return false;
   if (!quiet) process.stderr.write('building the web app (dist/web) ...\n');
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'silent' : 'warn' });
+  // Under vitest NODE_ENV is 'test', which would give React's development build: build as production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(root, 'vite.config.ts'), mode: 'production', logLevel: quiet ? 'silent' : 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return true;
 }
 

@@ -91,6 +91,44 @@ describe('the unitrace command line', () => {
     );
   }, 120_000);
 
+  it('serves the web app on a first start, prints the admin key once and how to create the first web user', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'unitrace-first-'));
+    const freshEnv = { ...env, UNITRACE_DATA_DIR: fresh };
+    const port = await freePort();
+    const first = spawn(process.execPath, ['bin/unitrace.js', 'serve', '--port', String(port)], { env: freshEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    first.stdout!.on('data', (chunk) => (stdout += chunk));
+    try {
+      for (let i = 0; i < 600 && !stdout.includes('--role admin'); i += 1) await new Promise((r) => setTimeout(r, 100));
+      expect(stdout).toContain('Unitrace is running');
+      expect(stdout).toMatch(/API key: ut_[0-9a-f]{32}_/);
+      expect(stdout).toContain('Nobody can sign in to the web app yet');
+      expect(stdout).toContain('npx unitrace users create --email you@example.com --role admin');
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toContain('text/html');
+      expect(await home.text()).toContain('<div id="root">');
+      // The hint works as printed: --tenant defaults to the only tenant there is.
+      const user = spawnSync(process.execPath, ['bin/unitrace.js', 'users', 'create', '--email', 'first@example.com', '--role', 'admin'], {
+        env: freshEnv,
+        input: 'a long enough password\n',
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(user.status, user.stderr).toBe(0);
+      const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'first@example.com', password: 'a long enough password' }),
+      });
+      expect(signIn.status).toBe(200);
+    } finally {
+      first.kill('SIGTERM');
+      await new Promise((r) => first.once('exit', r));
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("captures a supplier's EPCIS document from a file and reports what it could not map", () => {
     const file = join(dataDir, 'announce.jsonld');
     writeFileSync(

@@ -23,6 +23,10 @@ declare module 'vitest' {
  * another PostgreSQL server instead (15 or later; the user must be allowed to create databases).
  */
 export default async function setup(project: TestProject) {
+  // The web app is built once here, before test files run in parallel: the browser tests and the
+  // `unitrace serve` started by the CLI tests then find dist/web fresh and never build it at once.
+  const builder = new URL('../scripts/build-web-if-stale.mjs', import.meta.url).href;
+  await ((await import(builder)) as { buildWebIfStale: (o: { quiet: boolean }) => Promise<boolean> }).buildWebIfStale({ quiet: true });
   const external = process.env.UNITRACE_TEST_DATABASE_URL;
   const dir = mkdtempSync(join(tmpdir(), 'unitrace-test-'));
   const postgres = external

@@ -98,13 +98,14 @@ program
   .command('keys')
   .description('API keys')
   .command('create')
-  .requiredOption('--tenant <id>', 'tenant id')
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
   .addOption(new Option('--role <role>', 'what the key may do').choices([...roles]).makeOptionMandatory())
   .option('--label <text>', 'what the key is for')
   .description('create an API key and print it as JSON (it is shown only once)')
-  .action((opts: { tenant: string; role: Role; label?: string }) =>
+  .action((opts: { tenant?: string; role: Role; label?: string }) =>
     withRuntime(async (rt) => {
-      const { apiKey } = await createApiKey(rt.db, { tenantId: opts.tenant, role: opts.role, label: opts.label });
+      const { tenantId } = await cliActor(rt, opts.tenant);
+      const { apiKey } = await createApiKey(rt.db, { tenantId, role: opts.role, label: opts.label });
       printJson({ apiKey });
     }),
   );
@@ -113,14 +114,15 @@ program
   .command('users')
   .description('people who sign in to the web app')
   .command('create')
-  .requiredOption('--tenant <id>', 'tenant id')
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
   .requiredOption('--email <email>', 'sign-in email')
   .addOption(new Option('--role <role>', 'what the user may do').choices([...roles]).makeOptionMandatory())
   .description('create a user; the password is asked for on a terminal, or read from the first line of stdin')
-  .action((opts: { tenant: string; email: string; role: Role }) =>
+  .action((opts: { tenant?: string; email: string; role: Role }) =>
     withRuntime(async (rt) => {
+      const { tenantId } = await cliActor(rt, opts.tenant);
       const password = await readPassword();
-      printJson(await createUser(rt.db, { tenantId: opts.tenant, email: opts.email, password, role: opts.role }));
+      printJson(await createUser(rt.db, { tenantId, email: opts.email, password, role: opts.role }));
     }),
   );
 

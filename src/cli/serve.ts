@@ -3,21 +3,43 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.ts';
 import { ensureDefaultTenant, ensureDemoUser, loadDemoData } from '../services/demo.service.ts';
 import { getTenants } from '../services/tenants.service.ts';
+import { anyoneCanSignIn } from '../services/users.service.ts';
 import { openRuntime } from './runtime.ts';
 
 export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean; trustProxy?: string };
+
+/**
+ * The web app is built into dist/web from web/; build it when it is missing or older than its
+ * sources, so `unitrace serve` right after `npm ci` serves the app. Without Vite (a production
+ * install without dev dependencies) a prebuilt dist/web is used as it is.
+ */
+async function ensureWebApp(webRoot: string): Promise<boolean> {
+  try {
+    const builder = new URL('../../scripts/build-web-if-stale.mjs', import.meta.url).href;
+    const { buildWebIfStale } = (await import(builder)) as {
+      buildWebIfStale: () => Promise<boolean>;
+    };
+    await buildWebIfStale();
+  } catch (error) {
+    if (!existsSync(`${webRoot}index.html`)) {
+      process.stderr.write(`the web app could not be built: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    }
+  }
+  return existsSync(`${webRoot}index.html`);
+}
 
 export async function serve(options: ServeOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got ${options.port}`);
   }
-  const rt = await openRuntime(options);
   const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+  const webReady = await ensureWebApp(webRoot);
+  const rt = await openRuntime(options);
   const app = await buildApp({
     db: rt.db,
     pool: rt.pool,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
-    webRoot: existsSync(`${webRoot}index.html`) ? webRoot : undefined,
+    webRoot: webReady ? webRoot : undefined,
     trustProxy: options.trustProxy,
   });
 
@@ -56,6 +78,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
     const address = await app.listen({ port: options.port, host: options.host });
     process.stdout.write(`Unitrace is running at ${address}  (API ${address}/api/v1, docs ${address}/docs; ${rt.where})\n`);
+    if (!webReady) {
+      process.stdout.write('The web app is not built, so only the API is served: run `npm run build:web` (it needs the dev dependencies).\n');
+    } else if (!(await anyoneCanSignIn(rt.db))) {
+      process.stdout.write(
+        [
+          'Nobody can sign in to the web app yet. Create the first admin (the password is asked for):',
+          `  npx unitrace users create --email you@example.com --role admin${options.dataDir ? ` --data-dir ${options.dataDir}` : ''}`,
+          '',
+        ].join('\n'),
+      );
+    }
   } catch (error) {
     await app.close();
     await rt.shutdown();

@@ -14,8 +14,25 @@ export type OrderType = (typeof orderTypes)[number];
 export const orderStatuses = ['open', 'shipped', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-export const unitStatuses = ['in_stock', 'packed', 'shipped', 'returned', 'recalled'] as const;
+/** Where a unit is. */
+export const unitStatuses = ['in_stock', 'packed', 'shipped', 'returned', 'scrapped'] as const;
 export type UnitStatus = (typeof unitStatuses)[number];
+
+/** Whether a unit is held: a held unit is not packed, shipped, restocked or received. */
+export const unitHolds = ['none', 'recalled', 'quarantined'] as const;
+export type UnitHold = (typeof unitHolds)[number];
+
+/** What is to become of a returned unit. */
+export const unitDispositions = ['pending', 'restocked', 'scrapped', 'review'] as const;
+export type UnitDisposition = (typeof unitDispositions)[number];
+
+/**
+ * How far a serial must be unique among the units a tenant has out (packed or shipped):
+ * `order` only within one order (the seed rule, with its allow-duplicates switch), `sku` one unit
+ * per SKU and serial (it ships again only after it came back), `tenant` one serial across all SKUs.
+ */
+export const duplicateScopes = ['order', 'sku', 'tenant'] as const;
+export type DuplicateScope = (typeof duplicateScopes)[number];
 
 /** What happened to a unit; each is one append-only event in its history. */
 export type SerialEventType = 'packed' | 'unpacked' | 'shipped' | 'released' | 'generated' | 'received';

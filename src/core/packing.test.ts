@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGs1Scan } from './gs1/index.ts';
-import { interpretScan, missingSerials, type PackingLine, planCaptures } from './packing.ts';
+import type { DuplicateScope } from './model.ts';
+import { interpretScan, missingSerials, type PackingLine, planCaptures, type RegistryUnit } from './packing.ts';
 
 const line = (over: Partial<PackingLine> = {}): PackingLine => ({
   lineNo: 1,
@@ -14,6 +15,20 @@ const line = (over: Partial<PackingLine> = {}): PackingLine => ({
   ...over,
 });
 
+const THIS_ORDER = 1;
+
+/** A registry unit of CAM with serial A, last in another order (2, SO-2). */
+const unit = (over: Partial<RegistryUnit> = {}): RegistryUnit => ({
+  productId: 10,
+  sku: 'CAM',
+  serial: 'A',
+  status: 'shipped',
+  hold: 'none',
+  orderId: 2,
+  orderNumber: 'SO-2',
+  ...over,
+});
+
 describe('planCaptures', () => {
   const cases: Array<{
     name: string;
@@ -21,6 +36,9 @@ describe('planCaptures', () => {
     inOrder?: string[];
     items: Array<{ sku: string; serial: string }>;
     allow?: boolean;
+    scope?: DuplicateScope;
+    requireReceived?: boolean;
+    units?: RegistryUnit[];
     accepted: string[];
     problems: Array<[number, string]>;
   }> = [
@@ -40,14 +58,57 @@ describe('planCaptures', () => {
     { name: 'refuses a control character', lines: [line()], items: [{ sku: 'CAM', serial: 'A\u0000B' }], accepted: [], problems: [[0, 'SERIAL_INVALID']] },
     { name: 'refuses a serial breaking the format', lines: [line({ serialFormat: '{9:4}' })], items: [{ sku: 'CAM', serial: '12a4' }], accepted: [], problems: [[0, 'SERIAL_FORMAT_MISMATCH']] },
     { name: 'refuses the product barcode', lines: [line({ gtin: '04006381333931' })], items: [{ sku: 'CAM', serial: '4006381333931' }], accepted: [], problems: [[0, 'SCANNED_PRODUCT_BARCODE']] },
+
+    // The registry judges each capture.
+    { name: 'scope sku: refuses a unit shipped in another order', scope: 'sku', lines: [line()], units: [unit({ status: 'shipped' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_ALREADY_SHIPPED']] },
+    { name: 'scope sku: refuses a unit packed in another order', scope: 'sku', lines: [line()], units: [unit({ status: 'packed' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_ALREADY_PACKED']] },
+    { name: 'scope sku: accepts a unit that came back', scope: 'sku', lines: [line()], units: [unit({ status: 'returned' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: ['A'], problems: [] },
+    { name: 'scope sku: accepts a unit in stock', scope: 'sku', lines: [line()], units: [unit({ status: 'in_stock', orderId: null, orderNumber: null })], items: [{ sku: 'CAM', serial: 'A' }], accepted: ['A'], problems: [] },
+    { name: 'scope sku: accepts the same serial on another SKU', scope: 'sku', lines: [line()], units: [unit({ productId: 99, sku: 'OTHER', status: 'shipped' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: ['A'], problems: [] },
+    { name: 'scope sku: refuses the same unit twice in the order', scope: 'sku', lines: [line()], units: [unit({ status: 'packed', orderId: THIS_ORDER, orderNumber: 'THIS' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_DUPLICATE_IN_ORDER']] },
+    { name: 'scope sku: refuses the same unit twice in a batch even when order duplicates are allowed', scope: 'sku', allow: true, lines: [line()], items: [{ sku: 'CAM', serial: 'A' }, { sku: 'CAM', serial: 'A' }], accepted: ['A'], problems: [[1, 'SERIAL_DUPLICATE_IN_ORDER']] },
+    { name: 'scope sku: allows one serial on two SKUs of one order', scope: 'sku', lines: [line(), line({ lineNo: 2, sku: 'LENS', productId: 11 })], items: [{ sku: 'CAM', serial: 'A' }, { sku: 'LENS', serial: 'A' }], accepted: ['A', 'A'], problems: [] },
+    { name: 'scope order: lets a unit shipped elsewhere ship again (the seed rule)', scope: 'order', lines: [line()], units: [unit({ status: 'shipped' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: ['A'], problems: [] },
+    { name: 'scope tenant: refuses a serial of another SKU', scope: 'tenant', lines: [line()], units: [unit({ productId: 99, sku: 'OTHER', status: 'in_stock' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_REGISTERED_TO_OTHER_SKU']] },
+    { name: 'scope tenant: refuses one serial on two SKUs of one order', scope: 'tenant', lines: [line(), line({ lineNo: 2, sku: 'LENS', productId: 11 })], items: [{ sku: 'CAM', serial: 'A' }, { sku: 'LENS', serial: 'A' }], accepted: ['A'], problems: [[1, 'SERIAL_DUPLICATE_IN_ORDER']] },
+    { name: 'any scope: refuses a recalled unit', scope: 'order', lines: [line()], units: [unit({ status: 'in_stock', hold: 'recalled' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_RECALLED']] },
+    { name: 'any scope: refuses a quarantined unit', scope: 'sku', lines: [line()], units: [unit({ status: 'returned', hold: 'quarantined' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_ON_HOLD']] },
+    { name: 'any scope: refuses a scrapped unit', scope: 'sku', lines: [line()], units: [unit({ status: 'scrapped' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_SCRAPPED']] },
+    { name: 'requireReceived: refuses an unknown serial', scope: 'sku', requireReceived: true, lines: [line()], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_NOT_IN_STOCK']] },
+    { name: 'requireReceived: refuses a serial in stock for another SKU', scope: 'sku', requireReceived: true, lines: [line()], units: [unit({ productId: 99, sku: 'OTHER', status: 'in_stock' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_NOT_IN_STOCK']] },
+    { name: 'requireReceived: refuses a returned unit not yet restocked', scope: 'sku', requireReceived: true, lines: [line()], units: [unit({ status: 'returned' })], items: [{ sku: 'CAM', serial: 'A' }], accepted: [], problems: [[0, 'SERIAL_NOT_IN_STOCK']] },
+    { name: 'requireReceived: accepts a unit in stock for the SKU', scope: 'sku', requireReceived: true, lines: [line()], units: [unit({ status: 'in_stock', orderId: null, orderNumber: null })], items: [{ sku: 'CAM', serial: 'A' }], accepted: ['A'], problems: [] },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const plan = planCaptures({ lines: c.lines, serialsInOrder: new Set(c.inOrder ?? []), items: c.items, allowDuplicates: c.allow ?? false });
+      const plan = planCaptures({
+        lines: c.lines,
+        orderId: THIS_ORDER,
+        serialsInOrder: new Set(c.inOrder ?? []),
+        units: c.units ?? [],
+        items: c.items,
+        rules: { scope: c.scope ?? 'order', allowDuplicates: c.allow ?? false, requireReceived: c.requireReceived ?? false },
+      });
       expect(plan.accepted.map((a) => a.serial)).toEqual(c.accepted);
       expect(plan.problems.map((p) => [p.index, p.code])).toEqual(c.problems);
     });
   }
+
+  it('names the order that holds the unit', () => {
+    const plan = planCaptures({
+      lines: [line()],
+      orderId: THIS_ORDER,
+      serialsInOrder: new Set(),
+      units: [unit()],
+      items: [{ sku: 'CAM', serial: 'A' }],
+      rules: { scope: 'sku', allowDuplicates: false, requireReceived: false },
+    });
+    expect(plan.problems[0]).toMatchObject({
+      code: 'SERIAL_ALREADY_SHIPPED',
+      message: 'serial: A of CAM shipped in order SO-2 and has not come back',
+      details: { orderNumber: 'SO-2' },
+    });
+  });
 });
 
 describe('missingSerials', () => {

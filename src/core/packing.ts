@@ -2,6 +2,7 @@ import { DomainError, type ErrorCode } from './errors.ts';
 import { isGs1Scan, parseScan } from './gs1/index.ts';
 import { isProductBarcode } from './gtin.ts';
 import { checkSerial } from './serial.ts';
+import type { DuplicateScope, UnitHold, UnitStatus } from './model.ts';
 import { compileSerialFormat } from './serial-format/index.ts';
 
 /** An order line as packing sees it: how many units, and how many serials it already has. */
@@ -29,7 +30,14 @@ export type PlannedCapture = {
   expiry: string | null;
 };
 
-export type CaptureProblem = { index: number; code: ErrorCode; message: string; sku: string; serial: string };
+export type CaptureProblem = {
+  index: number;
+  code: ErrorCode;
+  message: string;
+  sku: string;
+  serial: string;
+  details?: Record<string, unknown>;
+};
 
 export type CapturePlan = { accepted: PlannedCapture[]; problems: CaptureProblem[] };
 
@@ -64,28 +72,125 @@ export function checkSerialForLine(line: PackingLine, serial: string): { code: E
   return null;
 }
 
+/** A unit of the registry, as packing needs to judge a capture of it. */
+export type RegistryUnit = {
+  productId: number;
+  sku: string;
+  serial: string;
+  status: UnitStatus;
+  hold: UnitHold;
+  /** The order it last went to (packed or shipped in), if any. */
+  orderId: number | null;
+  orderNumber: string | null;
+};
+
+export type CaptureRules = {
+  scope: DuplicateScope;
+  /** Only for scope `order`: the same serial may appear more than once in one order. */
+  allowDuplicates: boolean;
+  /** Only serials in stock for their SKU may be packed. */
+  requireReceived: boolean;
+};
+
+type Refusal = { code: ErrorCode; message: string; details?: Record<string, unknown> };
+
+/**
+ * What the registry says about packing `serial` for `line` into order `orderId`: a held or
+ * scrapped unit is never packed; under scope `sku` or `tenant` a unit out in another order (packed,
+ * or shipped and not come back) is refused naming that order, and under `tenant` a serial that
+ * belongs to another SKU is refused; with `requireReceived` only a unit in stock may be packed.
+ */
+export function judgeUnit(input: {
+  rules: CaptureRules;
+  orderId: number;
+  line: Pick<PackingLine, 'productId' | 'sku'>;
+  serial: string;
+  units: ReadonlyArray<RegistryUnit>;
+}): Refusal | null {
+  const { rules, serial, line } = input;
+  const unit = input.units.find((u) => u.productId === line.productId && u.serial === serial);
+  if (rules.scope === 'tenant') {
+    const other = input.units.find((u) => u.serial === serial && u.productId !== line.productId);
+    if (other) {
+      return {
+        code: 'SERIAL_REGISTERED_TO_OTHER_SKU',
+        message: `serial: ${serial} belongs to SKU ${other.sku}; serial numbers are unique across SKUs here`,
+        details: { sku: other.sku },
+      };
+    }
+  }
+  if (unit?.hold === 'recalled') {
+    return { code: 'SERIAL_RECALLED', message: `serial: ${serial} of ${line.sku} is recalled and may not be packed`, details: { hold: 'recalled' } };
+  }
+  if (unit?.hold === 'quarantined') {
+    return {
+      code: 'SERIAL_ON_HOLD',
+      message: `serial: ${serial} of ${line.sku} is quarantined for review and may not be packed`,
+      details: { hold: 'quarantined' },
+    };
+  }
+  if (unit?.status === 'scrapped') {
+    return { code: 'SERIAL_SCRAPPED', message: `serial: ${serial} of ${line.sku} was scrapped and may not be packed`, details: {} };
+  }
+  if (rules.scope !== 'order' && unit && unit.orderId !== input.orderId && (unit.status === 'packed' || unit.status === 'shipped')) {
+    const details = { orderNumber: unit.orderNumber };
+    return unit.status === 'shipped'
+      ? {
+          code: 'SERIAL_ALREADY_SHIPPED',
+          message: `serial: ${serial} of ${line.sku} shipped in order ${unit.orderNumber} and has not come back`,
+          details,
+        }
+      : {
+          code: 'SERIAL_ALREADY_PACKED',
+          message: `serial: ${serial} of ${line.sku} is packed in order ${unit.orderNumber}; remove it there first`,
+          details,
+        };
+  }
+  if (rules.requireReceived && unit?.status !== 'in_stock') {
+    return {
+      code: 'SERIAL_NOT_IN_STOCK',
+      message: `serial: ${serial} is not in stock for ${line.sku}${unit ? ` (it is ${unit.status.replace('_', ' ')})` : ''}; receive it first`,
+      details: { status: unit?.status ?? null },
+    };
+  }
+  return null;
+}
+
 /**
  * Checks scans against an open order before anything is written: the SKU must be on the order and
- * need serials, the serial must fit the SKU's format, a line takes no more serials than units, and
- * (unless the tenant allows it) a serial appears once per order. Items are judged in order, each
- * seeing the ones accepted before it, so a batch is judged exactly as the same scans one by one
- * would be.
+ * need serials, the serial must fit the SKU's format, a line takes no more serials than units, a
+ * serial appears once per order (under scope `order` unless the tenant allows it; under `sku` once
+ * per SKU, under `tenant` once), and the registry must let the unit be packed (judgeUnit). Items
+ * are judged in order, each seeing the ones accepted before it, so a batch is judged exactly as the
+ * same scans one by one would be.
  */
 export function planCaptures(input: {
   lines: ReadonlyArray<PackingLine>;
+  orderId: number;
+  /** Serials the order already holds (read for scope `order`). */
   serialsInOrder: ReadonlySet<string>;
+  /** The registry's units with the items' serials (for scope `tenant`: of every SKU). */
+  units: ReadonlyArray<RegistryUnit>;
   items: ReadonlyArray<CaptureItem>;
-  allowDuplicates: boolean;
+  rules: CaptureRules;
 }): CapturePlan {
+  const { rules } = input;
   const bySku = new Map(input.lines.map((line) => [line.sku, line]));
   const captured = new Map(input.lines.map((line) => [line.lineNo, line.captured]));
-  const seen = new Set(input.serialsInOrder);
+  // What "the same serial" means for the duplicate rule: the serial text (scopes order and
+  // tenant), or the unit, SKU and serial (scope sku).
+  const keyOf = (productId: number, serial: string) => (rules.scope === 'sku' ? `${productId}\u0000${serial}` : serial);
+  const seen = new Set<string>();
+  if (rules.scope === 'order') for (const serial of input.serialsInOrder) seen.add(serial);
+  for (const unit of input.units) {
+    if (unit.orderId === input.orderId && unit.status === 'packed') seen.add(keyOf(unit.productId, unit.serial));
+  }
   const accepted: PlannedCapture[] = [];
   const problems: CaptureProblem[] = [];
 
   input.items.forEach((item, index) => {
-    const reject = (code: ErrorCode, message: string) =>
-      problems.push({ index, code, message, sku: item.sku, serial: item.serial });
+    const reject = (code: ErrorCode, message: string, details?: Record<string, unknown>) =>
+      problems.push({ index, code, message, sku: item.sku, serial: item.serial, ...(details ? { details } : {}) });
     const check = checkSerial(item.serial);
     if (!check.ok) return reject('SERIAL_INVALID', check.message);
     const serial = check.serial;
@@ -101,12 +206,15 @@ export function planCaptures(input: {
         `sku: ${item.sku} already has ${count} of ${line.quantity} serials; remove one before scanning another`,
       );
     }
-    if (!input.allowDuplicates && seen.has(serial)) {
+    const key = keyOf(line.productId, serial);
+    if (seen.has(key) && !(rules.scope === 'order' && rules.allowDuplicates)) {
       return reject('SERIAL_DUPLICATE_IN_ORDER', `serial: ${serial} is already captured in this order`);
     }
     const lineProblem = checkSerialForLine(line, serial);
     if (lineProblem) return reject(lineProblem.code, lineProblem.message);
-    seen.add(serial);
+    const refusal = judgeUnit({ rules, orderId: input.orderId, line, serial, units: input.units });
+    if (refusal) return reject(refusal.code, refusal.message, refusal.details);
+    seen.add(key);
     captured.set(line.lineNo, count + 1);
     accepted.push({
       index,

@@ -13,6 +13,7 @@ import { authenticateApiKey } from '../services/tenants.service.ts';
 import { authenticateSession, SESSION_COOKIE } from '../services/users.service.ts';
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
+import { addIdempotency } from './idempotency.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
@@ -172,7 +173,7 @@ export async function buildApp(deps: AppDeps) {
         title: 'Unitrace API',
         version: '1.0.0',
         description:
-          'Serial-number tracking for fulfillment. Authenticate with `Authorization: Bearer <API key>`. Errors are `{ "error": { "code", "message", "details" } }`; see docs/errors.md.',
+          'Serial-number tracking for fulfillment. Authenticate with `Authorization: Bearer <API key>`. Errors are `{ "error": { "code", "message", "details" } }`; see docs/errors.md. Every change (POST, PATCH, DELETE) may carry an `Idempotency-Key` header (1 to 255 printable ASCII characters, a UUID say): a retry with the same key and the same request gets the first answer again, marked `Idempotent-Replayed: true`, instead of running twice; keys are kept per tenant for 24 hours.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
@@ -195,6 +196,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(healthRoutes, { db: deps.db });
   await app.register(
     async (api) => {
+      // Before the routes: it documents its header on each route that changes data.
+      addIdempotency(api, { db: deps.db });
       await api.register(authRoutes, { db: deps.db });
       await api.register(productsRoutes, { db: deps.db });
       await api.register(importsRoutes, { db: deps.db });

@@ -24,6 +24,10 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_ALREADY_SHIPPED':
     case 'ORDER_CANCELLED':
     case 'USER_ALREADY_EXISTS':
+    case 'SERIAL_ALREADY_SHIPPED':
+    case 'SERIAL_ALREADY_PACKED':
+    case 'SERIAL_REGISTERED_TO_OTHER_SKU':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -45,6 +49,11 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_CAPACITY_EXCEEDED':
     case 'GTIN_MISSING':
     case 'BARCODE_NOT_ENCODABLE':
+    case 'SERIAL_RECALLED':
+    case 'SERIAL_ON_HOLD':
+    case 'SERIAL_SCRAPPED':
+    case 'SERIAL_NOT_IN_STOCK':
+    case 'IDEMPOTENCY_KEY_REUSED':
     case 'PASSWORD_TOO_COMMON':
       return 422;
     default: {

@@ -73,10 +73,20 @@ describe('lists', () => {
   });
 
   it('reads and changes the duplicate-serials setting', async () => {
-    expect(await get('/settings')).toEqual({ allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null });
-    const res = await app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: key, payload: { allowDuplicateSerialsInOrder: true } });
-    expect(res.json()).toEqual({ allowDuplicateSerialsInOrder: true, gs1Fnc1Substitute: null });
-    expect(await get('/settings')).toEqual({ allowDuplicateSerialsInOrder: true, gs1Fnc1Substitute: null });
+    const defaults = { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false };
+    expect(await get('/settings')).toEqual(defaults);
+    const res = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      headers: key,
+      payload: { allowDuplicateSerialsInOrder: true, duplicateScope: 'order' },
+    });
+    const changed = { ...defaults, allowDuplicateSerialsInOrder: true, duplicateScope: 'order' };
+    expect(res.json()).toEqual(changed);
+    expect(await get('/settings')).toEqual(changed);
+    const bad = await app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: key, payload: { duplicateScope: 'global' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('duplicateScope');
   });
 
   it('sets the FNC1 substitute, and refuses one made of letters or digits naming the field', async () => {

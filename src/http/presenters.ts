@@ -62,6 +62,8 @@ export function presentUnit(u: UnitWithHistory) {
     productName: u.productName,
     serial: u.serial,
     status: u.status,
+    hold: u.hold,
+    disposition: u.disposition,
     lot: u.lot,
     expiry: u.expiry,
     orderNumber: u.order?.orderNumber ?? null,

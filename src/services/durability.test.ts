@@ -6,6 +6,7 @@ import { makeOrder, makeProduct, makeTenant } from '../../test/factories.ts';
 import { captureSerial, captureSerialBatch } from './packing.service.ts';
 import { getOrder } from './orders.service.ts';
 import { findSerial } from './serials.service.ts';
+import { changeSettings } from './tenants.service.ts';
 
 let t: TestDatabase;
 let actor: Actor;
@@ -47,15 +48,44 @@ describe('what the database guarantees', () => {
     await expect(sql`DELETE FROM serial_events WHERE serial = 'HIST-1'`.execute(t.db)).rejects.toThrow(/append-only/);
   });
 
-  it('refuses a duplicate serial in one order at the database even when the service check is bypassed', async () => {
-    const product = await makeProduct(t.db, actor);
-    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 2 }]);
-    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'UNIQ-1' });
+  it('refuses a duplicate serial in one order at the database even when the service check is bypassed (scope order)', async () => {
+    const { actor: seed } = await makeTenant(t.db);
+    await changeSettings(t.db, seed, { duplicateScope: 'order' });
+    const product = await makeProduct(t.db, seed);
+    const order = await makeOrder(t.db, seed, [{ sku: product.sku, quantity: 2 }]);
+    await captureSerial(t.db, seed, order.orderNumber, { sku: product.sku, serial: 'UNIQ-1' });
     await expect(
-      sql`INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, captured_at, captured_by)
-          SELECT tenant_id, order_id, line_no, product_id, serial, false, true, now(), 'test'
-          FROM order_serials WHERE serial = 'UNIQ-1'`.execute(t.db),
-    ).rejects.toMatchObject({ code: '23505' });
+      sql`INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, captured_at, captured_by)
+          SELECT tenant_id, order_id, line_no, product_id, serial, false, unique_in_order, unique_scope, now(), 'test'
+          FROM order_serials WHERE serial = 'UNIQ-1' AND tenant_id = ${seed.tenantId}::uuid`.execute(t.db),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'order_serials_unique_in_order' });
+  });
+
+  it('refuses a second order holding the same unit at the database even when the service check is bypassed (scope sku)', async () => {
+    const product = await makeProduct(t.db, actor);
+    const first = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    const second = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    await captureSerial(t.db, actor, first.orderNumber, { sku: product.sku, serial: 'UNIT-1' });
+    await expect(
+      sql`INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, captured_at, captured_by)
+          SELECT s.tenant_id, o.id, s.line_no, s.product_id, s.serial, false, false, 'sku', now(), 'test'
+          FROM order_serials s JOIN orders o ON o.tenant_id = s.tenant_id AND o.order_number = ${second.orderNumber}
+          WHERE s.serial = 'UNIT-1' AND s.tenant_id = ${actor.tenantId}::uuid`.execute(t.db),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'order_serials_active_unit' });
+  });
+
+  it('refuses one serial held for two SKUs at the database even when the service check is bypassed (scope tenant)', async () => {
+    const { actor: strict } = await makeTenant(t.db);
+    await changeSettings(t.db, strict, { duplicateScope: 'tenant' });
+    const a = await makeProduct(t.db, strict);
+    const b = await makeProduct(t.db, strict);
+    const order = await makeOrder(t.db, strict, [{ sku: a.sku, quantity: 1 }, { sku: b.sku, quantity: 1 }]);
+    await captureSerial(t.db, strict, order.orderNumber, { sku: a.sku, serial: 'ONE-SERIAL' });
+    await expect(
+      sql`INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, captured_at, captured_by)
+          SELECT s.tenant_id, s.order_id, 2, ${b.id}::bigint, s.serial, false, false, 'tenant', now(), 'test'
+          FROM order_serials s WHERE s.serial = 'ONE-SERIAL' AND s.tenant_id = ${strict.tenantId}::uuid`.execute(t.db),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'order_serials_active_serial' });
   });
 
   it('captures each of many concurrent scans of different serials exactly once, never past the quantity', async () => {

@@ -111,9 +111,9 @@ describe('batch, removal and shipping', () => {
     expect((await getOrder(t.db, actor, order.orderNumber)).lines[0].captured).toBe(0);
   });
 
-  it('allows a duplicate serial in one order when the tenant setting says so', async () => {
+  it('allows a duplicate serial in one order when the tenant setting says so (duplicate scope order)', async () => {
     const { actor: other } = await makeTenant(t.db);
-    await changeSettings(t.db, other, { allowDuplicateSerialsInOrder: true });
+    await changeSettings(t.db, other, { allowDuplicateSerialsInOrder: true, duplicateScope: 'order' });
     const product = await makeProduct(t.db, other);
     const order = await makeOrder(t.db, other, [{ sku: product.sku, quantity: 2 }]);
     await captureSerial(t.db, other, order.orderNumber, { sku: product.sku, serial: 'SAME' });

@@ -11,7 +11,14 @@ import {
 } from '../core/packing.ts';
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
-import { deleteCapture, findSerialsInOrder, insertCaptures, moveOrderUnits } from '../storage/captures.repository.ts';
+import {
+  deleteCapture,
+  findHeldUnitsInOrder,
+  findSerialsInOrder,
+  findUnitsBySerials,
+  insertCaptures,
+  moveOrderUnits,
+} from '../storage/captures.repository.ts';
 import { findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
 import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
@@ -33,13 +40,39 @@ function assertOpen(order: OrderRow): void {
 
 type CaptureOptions = { station?: string | null };
 
+/** The indexes behind "one unit out at a time": a racing capture that loses meets one of them. */
+const ACTIVE_UNIT_INDEXES = ['order_serials_active_unit', 'order_serials_active_serial'];
+
 /**
  * Records serials for units of an open order, all or nothing. The order row is locked for the
- * transaction, so scans into one order are judged one after another; the unique index on
- * (order, serial) is the guarantee behind the duplicate rule even so. `itemsFor` turns the request
+ * transaction, so scans into one order are judged one after another, and the registry's units of
+ * the scanned serials are read under that lock and judged (core/packing.ts judgeUnit). Two packers
+ * racing for one unit in two orders are not serialised by the order lock: the partial unique
+ * indexes on active captures are the guarantee, and the loser's capture is judged again once the
+ * winner has committed, so it gets the winner's order in its message. `itemsFor` turns the request
  * into capture items once the order's lines and the tenant's settings are read under the lock.
  */
 async function capture(
+  db: Db,
+  actor: Actor,
+  orderNumber: string,
+  itemsFor: (lines: PackingLine[], settings: SettingsRow) => CaptureItem[],
+  options: CaptureOptions,
+) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await captureOnce(db, actor, orderNumber, itemsFor, options);
+    } catch (error) {
+      if (attempt < 3 && ACTIVE_UNIT_INDEXES.some((index) => isUniqueViolation(error, index))) continue;
+      if (ACTIVE_UNIT_INDEXES.some((index) => isUniqueViolation(error, index))) {
+        throw new DomainError('SERIAL_ALREADY_PACKED', 'serial: another order took this unit at the same moment; scan it again', {});
+      }
+      throw error;
+    }
+  }
+}
+
+async function captureOnce(
   db: Db,
   actor: Actor,
   orderNumber: string,
@@ -51,15 +84,22 @@ async function capture(
     assertOpen(order);
     const [lines, settings] = await Promise.all([findPackingLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
     const items = itemsFor(lines, settings);
-    const serialsInOrder = await findSerialsInOrder(trx, actor.tenantId, order.id, [...new Set(items.map((item) => item.serial.trim()))]);
-    const plan = planCaptures({ lines, serialsInOrder, items, allowDuplicates: settings.allowDuplicateSerialsInOrder });
+    const serials = [...new Set(items.map((item) => item.serial.trim()))];
+    const scope = settings.duplicateScope;
+    const productIds = scope === 'tenant' ? null : [...new Set(lines.map((line) => line.productId))];
+    const [serialsInOrder, units] = await Promise.all([
+      scope === 'order' ? findSerialsInOrder(trx, actor.tenantId, order.id, serials) : Promise.resolve(new Set<string>()),
+      findUnitsBySerials(trx, actor.tenantId, serials, productIds),
+    ]);
+    const rules = { scope, allowDuplicates: settings.allowDuplicateSerialsInOrder, requireReceived: settings.requireReceivedSerials };
+    const plan = planCaptures({ lines, orderId: order.id, serialsInOrder, units, items, rules });
     if (plan.problems.length === 0) {
       try {
         await insertCaptures(
           trx,
           { tenantId: actor.tenantId, orderId: order.id, at: new Date(), actor: actor.id, station: options.station ?? null },
           plan.accepted,
-          !settings.allowDuplicateSerialsInOrder,
+          { uniqueInOrder: scope === 'order' && !settings.allowDuplicateSerialsInOrder, scope },
         );
       } catch (error) {
         if (isUniqueViolation(error, 'order_serials_unique_in_order')) {
@@ -85,7 +125,7 @@ export async function captureSerial(
 /** The line's progress after a single accepted capture, or the capture's problem as an error. */
 function progressOf({ lines, plan }: { lines: PackingLine[]; plan: CapturePlan }): LineProgress {
   const problem = plan.problems[0];
-  if (problem) throw new DomainError(problem.code, problem.message, { sku: problem.sku, serial: problem.serial });
+  if (problem) throw new DomainError(problem.code, problem.message, { sku: problem.sku, serial: problem.serial, ...problem.details });
   const accepted = plan.accepted[0];
   const line = lines.find((l) => l.lineNo === accepted.lineNo)!;
   return { sku: accepted.sku, serial: accepted.serial, captured: line.captured + 1, quantity: line.quantity };
@@ -108,7 +148,7 @@ export async function captureSerialBatch(
     throw new DomainError(
       'BATCH_REJECTED',
       `items[${first.index}]: ${first.message}${plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more)` : ''}; nothing was captured`,
-      { items: plan.problems.map((p) => ({ index: p.index, code: p.code, message: p.message })) },
+      { items: plan.problems.map((p) => ({ index: p.index, code: p.code, message: p.message, ...(p.details ? { details: p.details } : {}) })) },
     );
   }
   const added = new Map<number, number>();
@@ -207,13 +247,24 @@ export async function shipOrder(
       shippedAt: at,
       shippedBy: actor.id,
     });
-    await moveOrderUnits(
+    const { held } = await moveOrderUnits(
       trx,
       { tenantId: actor.tenantId, orderId: order.id, at, actor: actor.id, station: options.station ?? null },
       'shipped',
       'shipped',
       { carrier: shipped.carrier, trackingNumber: shipped.trackingNumber },
     );
+    if (held > 0) {
+      // Thrown inside the transaction: the order stays open and nothing moved.
+      const units = await findHeldUnitsInOrder(trx, actor.tenantId, order.id);
+      const recalled = units.some((u) => u.hold === 'recalled');
+      const list = units.map((u) => `${u.serial} (${u.sku}, ${u.hold})`).join(', ');
+      throw new DomainError(
+        recalled ? 'SERIAL_RECALLED' : 'SERIAL_ON_HOLD',
+        `serials: ${units.length} unit${units.length === 1 ? ' is' : 's are'} held and may not ship: ${list}; remove ${units.length === 1 ? 'it' : 'them'} from the order`,
+        { units },
+      );
+    }
     return loadOrderDetail(trx, actor.tenantId, shipped);
   });
 }

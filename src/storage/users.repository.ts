@@ -13,6 +13,12 @@ export async function insertUser(
     .execute();
 }
 
+/** Whether anyone can sign in to the web app at all (an active user in any tenant). */
+export async function hasActiveUser(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('disabled_at', 'is', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 const userColumns = ['u.tenant_id', 't.name as tenant_name', 'u.id', 'u.email', 'u.role', 'u.password_hash'] as const;
 
 function toUser(r: { tenant_id: string; tenant_name: string; id: string; email: string; role: Role; password_hash: string }): UserRow {

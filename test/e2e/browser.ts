@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,35 +24,11 @@ export function findChromium(): string | null {
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null;
 }
 
-function newestChange(path: string): number {
-  const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  let newest = info.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || /\.test\.tsx?$/.test(entry)) continue;
-    newest = Math.max(newest, newestChange(join(path, entry)));
-  }
-  return newest;
-}
-
 /** Builds the web app into dist/web unless the build there is newer than its sources. */
 export async function ensureWebBuild(): Promise<void> {
-  const index = join(webRoot, 'index.html');
-  const sources = Math.max(
-    newestChange(join(projectRoot, 'web')),
-    newestChange(join(projectRoot, 'src', 'core')),
-    newestChange(join(projectRoot, 'vite.config.ts')),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const { build } = await import('vite');
-  // vitest sets NODE_ENV=test, which would give React's development build: build as production.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: join(projectRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  const builder = new URL('../../scripts/build-web-if-stale.mjs', import.meta.url).href;
+  const { buildWebIfStale } = (await import(builder)) as { buildWebIfStale: (o: { quiet: boolean }) => Promise<boolean> };
+  await buildWebIfStale({ quiet: true });
 }
 
 // These flags matter on this machine: no sandbox (root in a container), no GPU, and none of the

@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { duplicateScopes } from '../../core/model.ts';
 import { changeSettings, getSettings } from '../../services/tenants.service.ts';
 import type { Db } from '../../storage/database.ts';
 
@@ -17,6 +18,18 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app,
           {
             allowDuplicateSerialsInOrder: Type.Optional(
               Type.Boolean({ description: 'Allow the same serial number more than once in one order' }),
+            ),
+            duplicateScope: Type.Optional(
+              Type.Union(
+                duplicateScopes.map((scope) => Type.Literal(scope)),
+                {
+                  description:
+                    'How far a serial must be unique among units out (packed or shipped): order (once per order; see allowDuplicateSerialsInOrder), sku (default: one unit per SKU and serial, shipped again only after it came back), tenant (one serial across all SKUs)',
+                },
+              ),
+            ),
+            requireReceivedSerials: Type.Optional(
+              Type.Boolean({ description: 'Refuse at packing a serial that is not in stock for its SKU (received, generated or restocked)' }),
             ),
             gs1Fnc1Substitute: Type.Optional(
               Type.Union([
