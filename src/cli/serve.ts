@@ -6,7 +6,7 @@ import { getTenants } from '../services/tenants.service.ts';
 import { anyoneCanSignIn } from '../services/users.service.ts';
 import { openRuntime } from './runtime.ts';
 
-export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean };
+export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean; trustProxy?: string };
 
 /**
  * The web app is built into dist/web from web/; build it when it is missing or older than its
@@ -47,6 +47,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     pool: rt.pool,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     webRoot: webReady ? webRoot : undefined,
+    trustProxy: options.trustProxy,
   });
 
   let stopping = false;

@@ -62,6 +62,13 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web); when set, it is served at / with an SPA fallback. */
   webRoot?: string;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated
+   * (fastify's trustProxy). Without it request.ip is the socket's address, which behind a proxy is
+   * the proxy's own, so every client would share one address's sign-in limit. Never trust every
+   * sender: a client could then pick its own address for each try.
+   */
+  trustProxy?: string;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -95,6 +102,7 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: 16 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
     // Errors fastify raises before routing (a malformed URL, say) get our error shape too.
     frameworkErrors: (error, _request, reply) =>
       sendError(reply, new DomainError('VALIDATION_FAILED', `path: ${error.message}`)),
@@ -139,7 +147,7 @@ export async function buildApp(deps: AppDeps) {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new DomainError('UNAUTHENTICATED', 'authorization: send an API key as "Authorization: Bearer <key>"');
-      actor = await authenticateApiKey(deps.db, match[1]);
+      actor = await authenticateApiKey(deps.db, match[1], { address: request.ip });
       if (!actor) throw new DomainError('UNAUTHENTICATED', 'authorization: the API key is unknown or revoked');
     } else {
       const token = request.cookies[SESSION_COOKIE];

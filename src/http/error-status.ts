@@ -33,6 +33,8 @@ export function statusForCode(code: ErrorCode): number {
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
+    case 'TOO_MANY_ATTEMPTS':
+      return 429;
     case 'PRODUCTS_NOT_FOUND':
     case 'SERIAL_NOT_REQUIRED':
     case 'LINE_FULLY_SERIALIZED':
@@ -53,6 +55,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_NOT_IN_STOCK':
     case 'SCANNED_ORDER_NUMBER':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'PASSWORD_TOO_COMMON':
       return 422;
     case 'DATABASE_UNAVAILABLE':
       return 503;

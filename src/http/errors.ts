@@ -68,6 +68,9 @@ function fromFastify(error: FastifyError): DomainError | null {
 
 export function sendError(reply: FastifyReply, error: DomainError): FastifyReply {
   if (error.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '1');
+  // A limit says when it ends (TOO_MANY_ATTEMPTS): in whole seconds, as HTTP's Retry-After.
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.status(statusForCode(error.code)).send({
     error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
   });

@@ -3,6 +3,7 @@ import { DomainError, isDomainError } from '../core/errors.ts';
 import { compileSerialFormat } from '../core/serial-format/index.ts';
 import { type Actor, type Role, roles } from '../core/model.ts';
 import type { Db } from '../storage/database.ts';
+import { type Client, recordWrongApiKey } from './auth-throttle.service.ts';
 import {
   findActiveApiKey,
   findSettings,
@@ -62,13 +63,18 @@ export async function createApiKey(
   return { apiKey, keyId };
 }
 
-/** The actor behind an API key, or null when the key is malformed, unknown or revoked. */
-export async function authenticateApiKey(db: Db, apiKey: string): Promise<Actor | null> {
+/**
+ * The actor behind an API key, or null when the key is malformed, unknown or revoked. Such a
+ * failure is counted against the client's address and the tenant the key names, and past their
+ * limits it throws TOO_MANY_ATTEMPTS instead (auth-throttle.service.ts).
+ */
+export async function authenticateApiKey(db: Db, apiKey: string, client: Client): Promise<Actor | null> {
   const match = KEY_PATTERN.exec(apiKey);
-  if (!match) return null;
-  const tenantId = tenantIdFromHex(match[1]);
-  const key = await findActiveApiKey(db, tenantId, hashKey(apiKey));
-  return key ? { tenantId, id: `key:${key.id}`, role: key.role } : null;
+  const tenantId = match ? tenantIdFromHex(match[1]) : null;
+  const key = tenantId ? await findActiveApiKey(db, tenantId, hashKey(apiKey)) : undefined;
+  if (tenantId && key) return { tenantId, id: `key:${key.id}`, role: key.role };
+  await recordWrongApiKey(db, client, tenantId);
+  return null;
 }
 
 /** Throws TENANT_NOT_FOUND unless the tenant exists. */

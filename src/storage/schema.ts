@@ -156,8 +156,31 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+export interface SignInFailuresTable {
+  email: string;
+  address: string;
+  window_start: Date;
+  failures: number;
+}
+
+export interface AddressFailuresTable {
+  address: string;
+  kind: 'sign-in' | 'api-key';
+  window_start: Date;
+  failures: number;
+}
+
+export interface ApiKeyFailuresTable {
+  tenant_id: string;
+  window_start: Date;
+  failures: number;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
+  sign_in_failures: SignInFailuresTable;
+  address_failures: AddressFailuresTable;
+  api_key_failures: ApiKeyFailuresTable;
   serial_counters: SerialCountersTable;
   users: UsersTable;
   sessions: SessionsTable;
