@@ -66,6 +66,7 @@ export interface OrderLinesTable {
   line_no: number;
   product_id: number;
   quantity: number;
+  captured: Generated<number>;
 }
 
 export interface OrderSerialsTable {
