@@ -3,9 +3,9 @@ import { DomainError } from '../core/errors.ts';
 import { type FieldProblem, findUnstorableText, unstorableText } from '../core/validate.ts';
 
 /**
- * Request headers the app reads. Idempotency keys are stored, so they are listed before that
- * feature lands; node's HTTP parser already refuses NUL in a header, but app.inject and proxies
- * in front of us need not.
+ * Request headers the app reads (an Idempotency-Key is stored, the others are looked up). Node's
+ * HTTP parser already refuses NUL in a header, but app.inject and whatever sits in front of us
+ * need not; a header added to the app's reading belongs in this list.
  */
 const HEADERS_READ = ['authorization', 'cookie', 'origin', 'idempotency-key'];
 
