@@ -14,6 +14,7 @@ import { authenticateSession, SESSION_COOKIE } from '../services/users.service.t
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
+import { refuseUnstorableHeaders, refuseUnstorableInput } from './storable-text.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
@@ -128,6 +129,11 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(cookie);
+
+  // Text PostgreSQL cannot store (NUL, lone surrogates) is refused as 400 wherever it comes in:
+  // headers before authentication reads them, then path, query and body before validation.
+  app.addHook('onRequest', refuseUnstorableHeaders);
+  app.addHook('preValidation', refuseUnstorableInput);
 
   // Integrations send an API key; people signed in to the web app carry a session cookie. A
   // cookie-authenticated change must come from our own origin (SameSite=Lax already keeps the
