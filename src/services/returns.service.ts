@@ -18,11 +18,11 @@ import {
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import type { OrderRow } from '../storage/orders.repository.ts';
-import { findPackingLines } from '../storage/orders.repository.ts';
 import {
   disposeReturnItem,
   findReturn,
   findReturnHead,
+  findReturnLines,
   findReturnProducts,
   findReturnUnits,
   insertReturn,
@@ -82,7 +82,7 @@ async function judgeAndRecord(
   firstIndex: number,
   at: Date,
 ): Promise<void> {
-  const [lines, settings] = await Promise.all([findPackingLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
+  const [lines, settings] = await Promise.all([findReturnLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
   const read = readReturnItems(items, { referenceYear: at.getUTCFullYear(), fnc1Substitute: settings.gs1Fnc1Substitute });
   const onOrder = new Set(lines.map((l) => l.sku));
   const gtinsOnOrder = new Set(lines.map((l) => l.gtin));
@@ -95,7 +95,7 @@ async function judgeAndRecord(
   ]);
   const plan = planReturn({
     customer: { email: order.customer.email, externalId: order.customer.externalId },
-    lines: lines.map((l) => ({ productId: l.productId, sku: l.sku, gtin: l.gtin, needsSerialNumber: l.needsSerialNumber })),
+    lines,
     products,
     units,
     items: read.items,

@@ -74,6 +74,17 @@ export async function findReturnUnits(db: Db, tenantId: string, orderId: number,
   }));
 }
 
+/** The order's lines as a return sees them: the product of each (no capture counts, unlike packing). */
+export async function findReturnLines(db: Db, tenantId: string, orderId: number): Promise<ReturnProduct[]> {
+  const rows = await sql<{ id: number; sku: string; gtin: string | null; needs_serial_number: boolean }>`
+    SELECT p.id, p.sku, p.gtin, p.needs_serial_number
+    FROM order_lines l JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+    WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::bigint
+    ORDER BY l.line_no
+  `.execute(db);
+  return rows.rows.map((r) => ({ productId: r.id, sku: r.sku, gtin: r.gtin, needsSerialNumber: r.needs_serial_number }));
+}
+
 /** Products named by SKU or by GTIN (for items whose product is not on the order). */
 export async function findReturnProducts(db: Db, tenantId: string, skus: string[], gtins: string[]): Promise<ReturnProduct[]> {
   if (skus.length === 0 && gtins.length === 0) return [];
