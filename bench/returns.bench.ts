@@ -51,6 +51,12 @@ async function call(method: string, path: string, body?: unknown) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const slowest = (xs: number[]) => Math.max(...xs);
 
+const out: string[] = [];
+const say = (line: string) => {
+  out.push(line);
+  console.log(line);
+};
+
 // ---- set-up, with SQL: not what is measured ------------------------------------------------------
 await call('POST', '/products', { sku: 'CAM', name: 'Camera', gtin: '09501101530003', needsSerialNumber: true });
 await call('POST', '/products', { sku: 'LENS', name: 'Lens', needsSerialNumber: true });
@@ -72,17 +78,11 @@ await call('POST', '/products', { sku: 'LENS', name: 'Lens', needsSerialNumber: 
     INSERT INTO serial_units (tenant_id, product_id, serial, status, order_id, first_seen_at, updated_at)
     SELECT tenant_id, product_id, serial, 'shipped', order_id, now(), now() FROM order_serials WHERE tenant_id = ${tenantId}::uuid`.execute(db);
   await sql`ANALYZE`.execute(db);
-  console.log(`(set-up: ${ORDERS} shipped orders, ${ORDERS * PER_ORDER} units in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  say(`(set-up: ${ORDERS} shipped orders, ${ORDERS * PER_ORDER} units in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 const ids = await sql<{ id: number; order_number: string }>`SELECT id, order_number FROM orders WHERE tenant_id = ${tenantId}::uuid ORDER BY id`.execute(db);
 const orders = ids.rows;
 const serial = (order: { id: number }, n: number) => `SN${String(order.id).padStart(6, '0')}-${String(n).padStart(4, '0')}`;
-
-const out: string[] = [];
-const say = (line: string) => {
-  out.push(line);
-  console.log(line);
-};
 
 // ---- 1. one unit per return, the right serial --------------------------------------------------
 {
@@ -142,7 +142,22 @@ for (const size of [100, 1000]) {
   say(`return of ${size} units in one request: median ${median(times).toFixed(0)} ms (${((median(times) * 1000) / size).toFixed(0)} µs/unit), slowest ${slowest(times).toFixed(0)} ms`);
 }
 
-// ---- 6. the read behind a verdict, as PostgreSQL runs it ----------------------------------------
+// ---- 6. what any write costs here: a bare transaction that locks an order and writes one row -----
+{
+  await sql`CREATE TABLE bench_baseline (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL)`.execute(db);
+  const times: number[] = [];
+  for (let i = 0; i < 30; i += 1) {
+    const started = performance.now();
+    await db.transaction().execute(async (trx) => {
+      await sql`SELECT id FROM orders WHERE tenant_id = ${tenantId}::uuid AND id = ${orders[900].id}::bigint FOR UPDATE`.execute(trx);
+      await sql`INSERT INTO bench_baseline (at) VALUES (now())`.execute(trx);
+    });
+    times.push(performance.now() - started);
+  }
+  say(`baseline, a bare write transaction (lock an order, insert a row, commit) from this process: median ${median(times).toFixed(1)} ms`);
+}
+
+// ---- 7. the read behind a verdict, as PostgreSQL runs it ----------------------------------------
 {
   const order = orders[700];
   const plan = await sql<{ 'QUERY PLAN': string }>`
@@ -157,7 +172,7 @@ for (const size of [100, 1000]) {
   say(`the units read for 3 serials: ${lines.find((l) => l.startsWith('Execution Time'))?.trim()}; ${[...new Set(uses)].join('; ')}`);
 }
 
-console.log('\n' + out.join('\n'));
+console.log(`\n${out.join('\n')}`);
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 await handle.close();

@@ -71,7 +71,7 @@ function assertShipped(order: OrderRow): void {
  * Judges items against the order (locked by the caller) and records them from `firstIndex` on:
  * the order's lines and settings, then one statement reading (and locking) every unit that carries
  * one of the items' serials with its captures in this order, then the verdicts (core/returns.ts),
- * then three statements writing items, units and history.
+ * then one statement writing items, units and history.
  */
 async function judgeAndRecord(
   trx: Db,

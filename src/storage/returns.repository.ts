@@ -139,7 +139,7 @@ export async function nextItemIndex(db: Db, tenantId: string, returnId: number):
 }
 
 /**
- * Writes judged items in three set-based statements whatever their number: the items; the units
+ * Writes judged items in one set-based statement whatever their number: the items; the units
  * (a match comes back: status returned, disposition pending, and the order's captures of it no
  * longer hold it; a mismatch is held: disposition review, hold quarantined unless it holds a
  * recall already); and one history event per item whose unit exists.
@@ -168,62 +168,58 @@ export async function recordReturnItems(
   const before = col((i) => i.unitDispositionBefore);
 
   await sql`
-    INSERT INTO return_items
-      (tenant_id, return_id, item_index, order_id, product_id, serial, verdict, other_order_id, unit_existed,
-       condition, reason, scanned, lot, expiry, disposition, unit_disposition_before)
-    SELECT ${ctx.tenantId}::uuid, ${ctx.returnId}::bigint, t.item_index, ${ctx.orderId}::bigint, t.product_id, t.serial,
-           t.verdict, t.other_order_id, t.existed, t.condition, t.reason, t.scanned, t.lot, t.expiry, t.disposition,
-           -- A unit already in review: what it had before the first review that still waits.
-           CASE WHEN t.before = 'review' THEN (
-             SELECT r.unit_disposition_before FROM return_items r
-             WHERE r.tenant_id = ${ctx.tenantId}::uuid AND r.product_id = t.product_id AND r.serial = t.serial AND r.disposition = 'review'
-             ORDER BY r.return_id, r.item_index LIMIT 1)
-           ELSE t.before END
-    FROM unnest(${indexes}::int[], ${productIds}::bigint[], ${serials}::text[], ${verdicts}::text[], ${otherOrders}::bigint[],
-                ${existed}::boolean[], ${conditions}::text[], ${reasons}::text[], ${scanned}::boolean[], ${lots}::text[],
-                ${expiries}::date[], ${dispositions}::text[], ${before}::text[])
-         AS t(item_index, product_id, serial, verdict, other_order_id, existed, condition, reason, scanned, lot, expiry,
-              disposition, before)
-  `.execute(db);
-
-  if (units.length > 0) {
-    await sql`
-      WITH c AS (
-        SELECT * FROM unnest(${units.map((u) => u.productId)}::bigint[], ${units.map((u) => u.serial)}::text[],
-                             ${units.map((u) => u.returned)}::boolean[], ${units.map((u) => u.quarantine)}::boolean[])
-               AS t(product_id, serial, returned, quarantine)
-      ),
-      moved AS (
-        UPDATE serial_units u
-        SET status = CASE WHEN c.returned THEN 'returned' ELSE u.status END,
-            disposition = CASE WHEN c.quarantine THEN 'review' WHEN c.returned THEN 'pending' ELSE u.disposition END,
-            hold = CASE WHEN c.quarantine AND u.hold = 'none' THEN 'quarantined' ELSE u.hold END,
-            updated_at = ${ctx.at}::timestamptz
-        FROM c
-        WHERE u.tenant_id = ${ctx.tenantId}::uuid AND u.product_id = c.product_id AND u.serial = c.serial
-        RETURNING 1
-      ),
-      released AS (
-        UPDATE order_serials s SET unit_active = false
-        FROM c
-        WHERE c.returned AND s.tenant_id = ${ctx.tenantId}::uuid AND s.order_id = ${ctx.orderId}::bigint
-          AND s.product_id = c.product_id AND s.serial = c.serial AND s.unit_active
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM released)::int AS released
-    `.execute(db);
-  }
-
-  await sql`
+    WITH t AS (
+      SELECT * FROM unnest(${indexes}::int[], ${productIds}::bigint[], ${serials}::text[], ${verdicts}::text[],
+                           ${otherOrders}::bigint[], ${existed}::boolean[], ${conditions}::text[], ${reasons}::text[],
+                           ${scanned}::boolean[], ${lots}::text[], ${expiries}::date[], ${dispositions}::text[], ${before}::text[])
+             WITH ORDINALITY AS t(item_index, product_id, serial, verdict, other_order_id, existed, condition, reason, scanned,
+                                  lot, expiry, disposition, before, n)
+    ),
+    c AS (
+      SELECT * FROM unnest(${units.map((u) => u.productId)}::bigint[], ${units.map((u) => u.serial)}::text[],
+                           ${units.map((u) => u.returned)}::boolean[], ${units.map((u) => u.quarantine)}::boolean[])
+             AS c(product_id, serial, returned, quarantine)
+    ),
+    items AS (
+      INSERT INTO return_items
+        (tenant_id, return_id, item_index, order_id, product_id, serial, verdict, other_order_id, unit_existed,
+         condition, reason, scanned, lot, expiry, disposition, unit_disposition_before)
+      SELECT ${ctx.tenantId}::uuid, ${ctx.returnId}::bigint, t.item_index, ${ctx.orderId}::bigint, t.product_id, t.serial,
+             t.verdict, t.other_order_id, t.existed, t.condition, t.reason, t.scanned, t.lot, t.expiry, t.disposition,
+             -- A unit already in review: what it had before the first review that still waits.
+             CASE WHEN t.before = 'review' THEN (
+               SELECT r.unit_disposition_before FROM return_items r
+               WHERE r.tenant_id = ${ctx.tenantId}::uuid AND r.product_id = t.product_id AND r.serial = t.serial
+                 AND r.disposition = 'review'
+               ORDER BY r.return_id, r.item_index LIMIT 1)
+             ELSE t.before END
+      FROM t
+      RETURNING 1
+    ),
+    moved AS (
+      UPDATE serial_units u
+      SET status = CASE WHEN c.returned THEN 'returned' ELSE u.status END,
+          disposition = CASE WHEN c.quarantine THEN 'review' WHEN c.returned THEN 'pending' ELSE u.disposition END,
+          hold = CASE WHEN c.quarantine AND u.hold = 'none' THEN 'quarantined' ELSE u.hold END,
+          updated_at = ${ctx.at}::timestamptz
+      FROM c
+      WHERE u.tenant_id = ${ctx.tenantId}::uuid AND u.product_id = c.product_id AND u.serial = c.serial
+      RETURNING 1
+    ),
+    released AS (
+      UPDATE order_serials s SET unit_active = false
+      FROM c
+      WHERE c.returned AND s.tenant_id = ${ctx.tenantId}::uuid AND s.order_id = ${ctx.orderId}::bigint
+        AND s.product_id = c.product_id AND s.serial = c.serial AND s.unit_active
+      RETURNING 1
+    )
     INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details)
     SELECT ${ctx.tenantId}::uuid, t.product_id, t.serial, CASE WHEN t.verdict = 'match' THEN 'returned' ELSE 'return_held' END,
            ${ctx.orderId}::bigint, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station},
            jsonb_strip_nulls(jsonb_build_object(
              'returnId', ${ctx.returnId}::bigint, 'item', t.item_index, 'rma', ${ctx.rmaNumber}::text, 'verdict', t.verdict,
              'condition', t.condition, 'reason', t.reason, 'scanned', t.scanned, 'lot', t.lot, 'expiry', t.expiry))
-    FROM unnest(${indexes}::int[], ${productIds}::bigint[], ${serials}::text[], ${verdicts}::text[], ${existed}::boolean[],
-                ${conditions}::text[], ${reasons}::text[], ${scanned}::boolean[], ${lots}::text[], ${expiries}::date[])
-         WITH ORDINALITY AS t(item_index, product_id, serial, verdict, existed, condition, reason, scanned, lot, expiry, n)
+    FROM t
     WHERE t.existed
     ORDER BY t.n
   `.execute(db);
