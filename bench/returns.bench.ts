@@ -142,7 +142,15 @@ for (const size of [100, 1000]) {
   say(`return of ${size} units in one request: median ${median(times).toFixed(0)} ms (${((median(times) * 1000) / size).toFixed(0)} µs/unit), slowest ${slowest(times).toFixed(0)} ms`);
 }
 
-// ---- 6. what any write costs here: a bare transaction that locks an order and writes one row -----
+// ---- 6. what any request costs here: a plain read through the same server ----------------------
+{
+  const times: number[] = [];
+  const recent = (await call('GET', '/returns?limit=30')).json.items as Array<{ id: number }>;
+  for (const r of recent) times.push((await call('GET', `/returns/${r.id}`)).server);
+  say(`baseline, a read through the same server (GET /returns/<id>, key check and two statements): median ${median(times).toFixed(1)} ms`);
+}
+
+// ---- 6b. what any write costs here: a bare transaction that locks an order and writes one row -----
 {
   await sql`CREATE TABLE bench_baseline (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL)`.execute(db);
   const times: number[] = [];
