@@ -16,6 +16,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_FOUND':
     case 'ORDER_LINE_NOT_FOUND':
     case 'SERIAL_NOT_FOUND':
+    case 'RETURN_NOT_FOUND':
+    case 'RETURN_ITEM_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -28,6 +30,9 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+    case 'ORDER_NOT_SHIPPED':
+    case 'RETURN_ITEM_NOT_PENDING':
+    case 'RETURN_ITEM_NOT_IN_REVIEW':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
