@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
 
   const handle = openDatabase(templateUrl, { max: 1 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.pool);
   await handle.close();
 
   project.provide('templateDatabaseUrl', templateUrl);

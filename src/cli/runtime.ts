@@ -36,7 +36,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const handle = openDatabase(connectionString);
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, handle.pool);
   } catch (error) {
     await handle.close();
     await stopPostgres();

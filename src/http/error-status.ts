@@ -16,6 +16,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_FOUND':
     case 'ORDER_LINE_NOT_FOUND':
     case 'SERIAL_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
+    case 'WEBHOOK_DELIVERY_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -28,6 +30,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+    case 'WEBHOOK_DISABLED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -52,6 +55,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_SCRAPPED':
     case 'SERIAL_NOT_IN_STOCK':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'WEBHOOK_URL_REFUSED':
       return 422;
     default: {
       const unhandled: never = code;

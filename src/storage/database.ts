@@ -15,8 +15,9 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
-export function openDatabase(connectionString: string, options: { max?: number } = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+/** `keepIdle` keeps idle connections open (a session that holds a lock must not be closed). */
+export function openDatabase(connectionString: string, options: { max?: number; keepIdle?: boolean } = {}): DbHandle {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, ...(options.keepIdle ? { idleTimeoutMillis: 0 } : {}) });
   // An idle client that loses its server (restart, network) must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
