@@ -7,6 +7,8 @@ export type RuntimeOptions = { dataDir?: string };
 export type Runtime = DbHandle & {
   /** Where the database is, for messages (never includes the password). */
   where: string;
+  /** For workers that open connections of their own (the webhook queue). */
+  connectionString: string;
   shutdown(): Promise<void>;
 };
 
@@ -45,6 +47,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     ...handle,
     where,
+    connectionString,
     async shutdown() {
       await handle.close();
       await stopPostgres();

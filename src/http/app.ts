@@ -11,6 +11,7 @@ import { DomainError } from '../core/errors.ts';
 import { type Actor, type Role, roleAllows } from '../core/model.ts';
 import { authenticateApiKey } from '../services/tenants.service.ts';
 import { authenticateSession, SESSION_COOKIE } from '../services/users.service.ts';
+import { defaultWebhookPolicy, type WebhookPolicy } from '../services/webhooks.service.ts';
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
@@ -25,6 +26,7 @@ import { reportsRoutes } from './routes/reports.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
 import { serialsRoutes } from './routes/serials.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
+import { webhooksRoutes } from './routes/webhooks.routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -62,6 +64,8 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web); when set, it is served at / with an SPA fallback. */
   webRoot?: string;
+  /** Where webhook endpoints may point (default: public https:// only). */
+  webhooks?: WebhookPolicy;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -200,6 +204,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
       await api.register(scansRoutes);
+      await api.register(webhooksRoutes, { db: deps.db, policy: deps.webhooks ?? defaultWebhookPolicy });
     },
     { prefix: API_PREFIX },
   );

@@ -232,6 +232,7 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
   const recover = async (poolId: string) => {
     try {
       if (!liveness) return;
+      await liveness.hold();
       for (const holder of await findDeliveryLockHolders(db, poolId, 5)) {
         if (await unlockJobsOfDeadPool(liveness.db, holder)) log.warn({ pool: holder }, 'webhooks: unlocked the deliveries of a stopped process; they run again');
       }
@@ -246,8 +247,8 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
     events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => {
       poolId = workerPool.id;
       liveness = openWorkerLiveness(options.connectionString, poolId);
-      // Take the lock now (the session's first query), before other processes look.
-      void liveness.pool.query('SELECT 1').catch(() => {});
+      // Take the lock now, before other processes look (they leave jobs locked < 5 s alone).
+      liveness.hold().catch((error: unknown) => log.warn({ err: error }, 'webhooks: could not take the liveness lock'));
     });
     runner = await run({
       connectionString: options.connectionString,

@@ -362,16 +362,25 @@ export async function findDeliveryLockHolders(db: Db, ownPoolId: string, olderTh
 const livenessName = (poolId: string) => `unitrace-webhook-worker:${poolId}`;
 
 /**
- * A one-connection session that holds the liveness lock of the pool `poolId` for as long as it is
- * open (taken again if the connection is ever replaced). Its `db` runs the dead-pool checks.
+ * A one-connection session for the liveness lock of the pool `poolId`: `hold()` takes it (again,
+ * if the connection was ever replaced); it is held until `close()`. Its `db` runs the dead-pool
+ * checks.
  */
-export function openWorkerLiveness(connectionString: string, poolId: string): DbHandle {
+export function openWorkerLiveness(connectionString: string, poolId: string): DbHandle & { hold(): Promise<void> } {
   const handle = openDatabase(connectionString, { max: 1, keepIdle: true });
-  handle.pool.on('connect', (client) => {
-    // Queued first on the new connection: every later query of this session runs after it.
-    client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [livenessName(poolId)]).catch(() => {});
+  let held = false;
+  // A new connection holds nothing yet.
+  handle.pool.on('connect', () => {
+    held = false;
   });
-  return handle;
+  return {
+    ...handle,
+    async hold() {
+      if (held) return;
+      await sql`SELECT pg_advisory_lock(hashtextextended(${livenessName(poolId)}, 0))`.execute(handle.db);
+      held = true;
+    },
+  };
 }
 
 /**
