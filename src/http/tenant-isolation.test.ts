@@ -6,6 +6,7 @@ import { makeTenant } from '../../test/factories.ts';
 import { captureSerial, shipOrder } from '../services/packing.service.ts';
 import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
+import { createWebhook } from '../services/webhooks.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
@@ -27,13 +28,15 @@ async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
 }
 
 // Tenant A's identifiers, which tenant B will try to reach.
-const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL' };
+const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL', webhookId: '', deliveryId: '' };
 
 beforeAll(async () => {
   t = await createTestDatabase();
   app = await makeApp(t);
   const a = await makeTenant(t.db, 'Tenant A');
   tenantA = a.actor.tenantId;
+  // An endpoint of A's, so the captures and the shipment below leave deliveries to reach for.
+  A.webhookId = (await createWebhook(t.db, a.actor, { url: 'https://hooks.example.com/a', events: ['serial.captured', 'order.shipped'] }, { allowHttp: false })).id;
   await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
   for (const orderNumber of [A.orderNumber, A.openOrder]) {
     await createOrder(t.db, a.actor, {
@@ -46,6 +49,7 @@ beforeAll(async () => {
   await captureSerial(t.db, a.actor, A.orderNumber, { sku: A.sku, serial: A.serial });
   await shipOrder(t.db, a.actor, A.orderNumber, {});
   await captureSerial(t.db, a.actor, A.openOrder, { sku: A.sku, serial: `${A.serial}-2` });
+  A.deliveryId = (await sql<{ id: string }>`SELECT id FROM webhook_deliveries WHERE tenant_id = ${tenantA}::uuid LIMIT 1`.execute(t.db)).rows[0].id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -66,13 +70,17 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
+  'PATCH /api/v1/webhooks/{webhookId}': { url: 'https://hooks.example.com/stolen', enabled: false },
+  'POST /api/v1/webhooks/{webhookId}/rotate-secret': { previousSecretValidSeconds: 60 },
 };
 
 function fill(path: string, openOrder: boolean): string {
   return path
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
-    .replace('{serial}', encodeURIComponent(A.serial));
+    .replace('{serial}', encodeURIComponent(A.serial))
+    .replace('{webhookId}', A.webhookId)
+    .replace('{deliveryId}', A.deliveryId);
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -109,6 +117,12 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/orders/{orderNumber}/ship',
         'POST /api/v1/orders/{orderNumber}/cancel',
         'GET /api/v1/serials/{serial}',
+        'GET /api/v1/webhooks/{webhookId}',
+        'PATCH /api/v1/webhooks/{webhookId}',
+        'DELETE /api/v1/webhooks/{webhookId}',
+        'POST /api/v1/webhooks/{webhookId}/rotate-secret',
+        'GET /api/v1/webhooks/{webhookId}/deliveries',
+        'POST /api/v1/webhooks/deliveries/{deliveryId}/redeliver',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
@@ -119,6 +133,7 @@ describe("one tenant's key against another tenant's data", () => {
 
   it("sees none of the other tenant's rows in lists, search and the report", async () => {
     const lists = [
+      '/api/v1/webhooks',
       '/api/v1/products',
       '/api/v1/products?needsSerialNumber=true',
       '/api/v1/orders',

@@ -17,8 +17,10 @@ import {
 
 // Addresses a webhook must never reach (SSRF): this machine, private networks, link-local (cloud
 // metadata at 169.254.169.254), carrier-grade NAT, documentation, benchmarking, multicast and
-// reserved ranges, and IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4).
-const blocked = new BlockList();
+// reserved ranges, and IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4). Two lists: a
+// BlockList checks IPv4 addresses against its IPv6 rules too (as ::ffff:a.b.c.d).
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -36,7 +38,7 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
+  blocked4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
   ['::', 128],
@@ -53,7 +55,7 @@ for (const [net, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blocked6.addSubnet(net, prefix, 'ipv6');
 }
 
 /**
@@ -64,7 +66,7 @@ for (const [net, prefix] of [
 export function isPublicAddress(address: string, options: { hostNamesPass?: boolean } = {}): boolean {
   const family = isIP(address);
   if (family === 0) return options.hostNamesPass ?? false;
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? !blocked4.check(address, 'ipv4') : !blocked6.check(address, 'ipv6');
 }
 
 export type AttemptResult = { statusCode: number | null; error: string | null };

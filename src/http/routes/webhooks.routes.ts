@@ -90,24 +90,26 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<{ db: Db; policy: Webhook
         tags: ['webhooks'],
         description: 'A new signing secret, shown only this once.',
         params: WebhookParams,
-        body: Type.Optional(
-          Type.Object(
-            {
-              previousSecretValidSeconds: Type.Optional(
-                Type.Integer({
-                  minimum: 0,
-                  maximum: 7 * 24 * 3600,
-                  description: 'keep signing with the old secret too (a second v1= signature) for this long; default 0',
-                }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
+        body: Type.Object(
+          {
+            previousSecretValidSeconds: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: 7 * 24 * 3600,
+                description: 'keep signing with the old secret too (a second v1= signature) for this long; default 0',
+              }),
+            ),
+          },
+          { additionalProperties: false },
         ),
+      },
+      // The body is optional: no body is the same as {}.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {
-      const rotated = await rotateWebhookSecret(db, request.actor, request.params.webhookId, request.body ?? {});
+      const rotated = await rotateWebhookSecret(db, request.actor, request.params.webhookId, request.body);
       return { ...presentWebhook(rotated), secret: rotated.secret };
     },
   );
