@@ -213,15 +213,24 @@ describe('webhooks: the outbox commits or rolls back with the change', () => {
       ]),
     ).rejects.toMatchObject({ code: 'BATCH_REJECTED' });
     await expect(shipOrder(t.db, quiet, order.orderNumber, {})).rejects.toMatchObject({ code: 'SERIALS_MISSING' });
-    // A capture whose transaction fails after the outbox row was written rolls the row back too.
+    // A capture whose transaction fails at its very end (at COMMIT, after the outbox rows were
+    // written) rolls them back with it.
     await sql`
-      CREATE FUNCTION fail_after_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash after the outbox'; END $$;
-      CREATE TRIGGER fail_after_outbox AFTER INSERT ON webhook_deliveries FOR EACH STATEMENT EXECUTE FUNCTION fail_after_outbox();
+      CREATE FUNCTION fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash at commit'; END $$;
+      CREATE CONSTRAINT TRIGGER fail_at_commit AFTER INSERT ON order_serials DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION fail_at_commit();
     `.execute(t.db);
     try {
       await expect(captureSerial(t.db, quiet, order.orderNumber, { sku: product.sku, serial: 'RB-3' })).rejects.toThrow('simulated crash');
+      const product2 = await makeProduct(t.db, quiet, { needsSerialNumber: false });
+      const order2 = await makeOrder(t.db, quiet, [{ sku: product2.sku, quantity: 1 }]);
+      await sql`
+        CREATE CONSTRAINT TRIGGER fail_ship_at_commit AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED
+          FOR EACH ROW EXECUTE FUNCTION fail_at_commit();
+      `.execute(t.db);
+      await expect(shipOrder(t.db, quiet, order2.orderNumber, {})).rejects.toThrow('simulated crash');
     } finally {
-      await sql`DROP TRIGGER fail_after_outbox ON webhook_deliveries; DROP FUNCTION fail_after_outbox();`.execute(t.db);
+      await sql`DROP TRIGGER IF EXISTS fail_ship_at_commit ON orders; DROP TRIGGER fail_at_commit ON order_serials; DROP FUNCTION fail_at_commit();`.execute(t.db);
     }
     await expect(
       t.db.transaction().execute(async (trx) => {
