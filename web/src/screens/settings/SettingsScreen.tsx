@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
+import { WebhooksPanel } from './WebhooksPanel.tsx';
 
 export function SettingsScreen() {
   useTitle('Settings');
@@ -98,6 +99,7 @@ export function SettingsScreen() {
           )}
         </form>
       )}
+      {isAdmin && <WebhooksPanel />}
     </section>
   );
 }
