@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPublicAddress, postWebhook } from './webhook-delivery.service.ts';
+import { freePort } from '../storage/embedded-postgres.ts';
+import { isPublicAddress, postWebhook, startWebhookWorker } from './webhook-delivery.service.ts';
 
 describe('which addresses a webhook may reach', () => {
   it.each([
@@ -96,5 +97,15 @@ describe('one delivery attempt (postWebhook)', () => {
     const result = await post(`https://${name}:1/x`, false);
     expect(result.statusCode).toBeNull();
     expect(result.error).toMatch(/resolves to .*, which is not a public address/);
+  });
+});
+
+describe('the delivery worker', () => {
+  it('never throws into the server: a database it cannot reach is logged and retried, and stop() still works', async () => {
+    const errors: string[] = [];
+    const log = { error: (_: object, msg: string) => errors.push(msg), warn() {}, info() {}, debug() {} };
+    const worker = await startWebhookWorker({ connectionString: `postgres://nobody:x@127.0.0.1:${await freePort()}/none`, allowHttp: false, log });
+    expect(errors.some((m) => m.includes('starting it again'))).toBe(true);
+    await worker.stop();
   });
 });
