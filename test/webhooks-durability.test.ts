@@ -19,10 +19,12 @@ let receiver: Receiver | null = null;
 
 /** Starts `unitrace serve` as the leader of its own process group (PostgreSQL runs inside it). */
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/unitrace.js', 'serve', '--port', String(port)], { env, stdio: 'ignore', detached: true });
+  const child = spawn(process.execPath, ['bin/unitrace.js', 'serve', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
   for (let i = 0; i < 600; i += 1) {
     if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return child;
-    if (child.exitCode !== null) throw new Error(`unitrace serve exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`unitrace serve exited with ${child.exitCode}: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('unitrace serve did not start');
@@ -38,6 +40,15 @@ async function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
     return;
   }
   await exited;
+  // PostgreSQL's processes are in the group too: wait until every one of them is gone.
+  for (let i = 0; i < 300; i += 1) {
+    try {
+      process.kill(-child.pid!, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 afterAll(async () => {
@@ -121,7 +132,18 @@ describe('webhooks survive kill -9', () => {
 
     // Started again on the same data folder: PostgreSQL recovers, the worker picks the queue up,
     // including jobs the killed process held locked.
-    server = await startServer(port);
+    // (A start right after the crash can find PostgreSQL still going down; it is tried again, as a
+    // supervisor would, and what it said is printed.)
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        server = await startServer(port);
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        console.log(`restart ${attempt} failed, trying again: ${String(error)}`);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
     const keyOf = (r: Receiver['received'][number]) => `${r.json.type} ${String(r.json.data.orderNumber)}`;
     const eventsBy = () => {
       const ids = new Map<string, Set<string>>();

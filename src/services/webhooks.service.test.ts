@@ -59,11 +59,16 @@ async function waitForDelivery(webhookId: string, predicate: (d: Awaited<ReturnT
 
 /** Time travel for the queue: the delivery's waiting job is due now, as its attempt `attempts + 1`. */
 async function fastForward(deliveryId: string, attempts: number) {
-  const moved = await sql<{ id: number }>`
-    SELECT id FROM graphile_worker.reschedule_jobs(
-      array(SELECT id FROM graphile_worker.jobs WHERE key = ${`webhook-delivery:${deliveryId}`}),
-      run_at := now(), attempts := ${attempts}::int)`.execute(t.db);
-  expect(moved.rows, 'the delivery has a waiting job').toHaveLength(1);
+  // The attempt is recorded just before the queue takes the job back (unlocks it): wait for that.
+  for (let tries = 0; tries < 100; tries += 1) {
+    const moved = await sql<{ id: number }>`
+      SELECT id FROM graphile_worker.reschedule_jobs(
+        array(SELECT id FROM graphile_worker.jobs WHERE key = ${`webhook-delivery:${deliveryId}`}),
+        run_at := now(), attempts := ${attempts}::int)`.execute(t.db);
+    if (moved.rows.length === 1) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the delivery has no waiting job');
 }
 
 describe('webhooks: deliveries from capture and ship', () => {
