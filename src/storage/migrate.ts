@@ -37,7 +37,15 @@ const silent = new Logger(() => () => {});
  * any change runs: a change that emits a webhook event inserts the queue's jobs in its transaction.
  */
 export async function migrateToLatest(db: Db, pool: pg.Pool): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'unitrace_migrations', migrationLockTableName: 'unitrace_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'unitrace_migrations',
+    migrationLockTableName: 'unitrace_migrations_lock',
+    // Numbers are handed out to features built in parallel (0012 may land before 0008): a database
+    // that already ran a later number still takes an earlier one that arrives after it.
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   // graphile-worker wants a pool whose clients have error listeners (else it warns on stderr).
