@@ -56,8 +56,8 @@ export type WebhookEventData = {
     returnId: string;
     orderNumber: string | null;
     receivedAt: string;
-    /** Units that came back but did not ship in the order (quarantined). */
-    unexpected: WebhookUnit[];
+    /** Units that came back but did not ship in the order, or came back twice (held for review), with the verdict. */
+    unexpected: Array<WebhookUnit & { verdict: string }>;
     /** Units that shipped in the order and were announced but did not come back. */
     missing: WebhookUnit[];
   };
