@@ -14,11 +14,13 @@ import { authenticateSession, SESSION_COOKIE } from '../services/users.service.t
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
+import { keysRoutes } from './routes/keys.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
@@ -208,6 +210,8 @@ export async function buildApp(deps: AppDeps) {
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
       await api.register(scansRoutes);
+      await api.register(auditRoutes, { db: deps.db });
+      await api.register(keysRoutes, { db: deps.db });
     },
     { prefix: API_PREFIX },
   );

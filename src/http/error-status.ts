@@ -16,6 +16,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_FOUND':
     case 'ORDER_LINE_NOT_FOUND':
     case 'SERIAL_NOT_FOUND':
+    case 'API_KEY_NOT_FOUND':
+    case 'USER_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -27,6 +29,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_SHIPPED':
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
+    case 'ORDER_NOT_SHIPPED':
+    case 'SERIAL_ALREADY_CORRECTED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return 409;
     case 'PAYLOAD_TOO_LARGE':

@@ -22,6 +22,7 @@ import {
 } from '../storage/captures.repository.ts';
 import { findOrderByNumber, findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
 import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
+import { recordAudit } from './audit.service.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
 
 export const MAX_BATCH_ITEMS = 50_000;
@@ -290,6 +291,15 @@ export async function shipOrder(
         { units },
       );
     }
+    await recordAudit(trx, actor, [
+      {
+        action: 'order.shipped',
+        subjectType: 'order',
+        subjectId: order.orderNumber,
+        before: { status: 'open' },
+        after: { status: 'shipped', carrier: shipped.carrier, trackingNumber: shipped.trackingNumber },
+      },
+    ]);
     return loadOrderDetail(trx, actor.tenantId, shipped);
   });
 }

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-fnc1-substitute.ts';
 import * as m0005 from './migrations/0005-idempotency.ts';
 import * as m0006 from './migrations/0006-auth-throttle.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
+import * as m0011 from './migrations/0011-audit.ts';
 import { grantRuntimeAccess, migrationTables } from './roles.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-idempotency': m0005,
   '0006-auth-throttle': m0006,
   '0007-unit-lifecycle': m0007,
+  '0011-audit': m0011,
 };
 
 const provider: MigrationProvider = {

@@ -84,6 +84,10 @@ export interface OrderSerialsTable {
   captured_at: Timestamp;
   captured_by: string;
   station: string | null;
+  /** The capture that corrected this one (then unit_active is false). */
+  replaced_by: number | null;
+  /** On a capture made by a correction: why. */
+  correction_reason: string | null;
 }
 
 export interface SerialUnitsTable {
@@ -176,6 +180,18 @@ export interface ApiKeyFailuresTable {
   failures: number;
 }
 
+export interface AuditEventsTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  at: Generated<Date>;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: ColumnType<Record<string, unknown> | null, string | null, never>;
+  after: ColumnType<Record<string, unknown> | null, string | null, never>;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
@@ -193,4 +209,5 @@ export interface Database {
   order_serials: OrderSerialsTable;
   serial_units: SerialUnitsTable;
   serial_events: SerialEventsTable;
+  audit_events: AuditEventsTable;
 }
