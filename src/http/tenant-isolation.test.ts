@@ -11,6 +11,7 @@ let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
 let foreignKey: Record<string, string>;
 let tenantA: string;
+let keyOfA: string;
 
 /** Every row of tenant A in every table that has a tenant_id, as text: to prove a walk changed nothing. */
 async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
@@ -34,6 +35,7 @@ beforeAll(async () => {
   app = await makeApp(t);
   const a = await makeTenant(t.db, 'Tenant A');
   tenantA = a.actor.tenantId;
+  keyOfA = (await sql<{ id: string }>`SELECT id::text FROM api_keys WHERE tenant_id = ${tenantA}::uuid`.execute(t.db)).rows[0].id;
   await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
   for (const orderNumber of [A.orderNumber, A.openOrder]) {
     await createOrder(t.db, a.actor, {
@@ -63,6 +65,7 @@ const bodies: Record<string, unknown> = {
   'DELETE /api/v1/orders/{orderNumber}/serials': { sku: A.sku, serial: `${A.serial}-2` },
   'POST /api/v1/orders/{orderNumber}/ship': {},
   'POST /api/v1/orders/{orderNumber}/cancel': undefined,
+  'POST /api/v1/orders/{orderNumber}/corrections': { sku: A.sku, serial: A.serial, newSerial: 'B-TRY', reason: 'stealing' },
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
@@ -72,7 +75,8 @@ function fill(path: string, openOrder: boolean): string {
   return path
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
-    .replace('{serial}', encodeURIComponent(A.serial));
+    .replace('{serial}', encodeURIComponent(A.serial))
+    .replace('{id}', keyOfA);
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -109,6 +113,8 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/orders/{orderNumber}/ship',
         'POST /api/v1/orders/{orderNumber}/cancel',
         'GET /api/v1/serials/{serial}',
+        'POST /api/v1/orders/{orderNumber}/corrections',
+        'DELETE /api/v1/keys/{id}',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
@@ -138,6 +144,13 @@ describe("one tenant's key against another tenant's data", () => {
     expect(epcis.statusCode).toBe(200);
     expect(JSON.parse(epcis.body).epcisBody.eventList).toEqual([]);
     expect(epcis.body).not.toContain(A.serial);
+    // Tenant B's own audit trail (its first key) and key list, and nothing of A's.
+    for (const url of ['/api/v1/audit', '/api/v1/keys']) {
+      const res = await app.inject({ method: 'GET', url, headers: foreignKey });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json().items.length, url).toBeGreaterThan(0);
+      for (const secret of [A.sku, A.orderNumber, A.openOrder, keyOfA]) expect(res.body, url).not.toContain(secret);
+    }
   });
 
   it("refuses to bulk-edit another tenant's SKU as unknown", async () => {

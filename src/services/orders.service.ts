@@ -128,12 +128,20 @@ export async function loadOrderDetail(db: Db, tenantId: string, order: OrderRow)
   ]);
   const products = new Map(productRows.map((p) => [p.sku, p]));
   const byId = new Map(captures.map((c) => [c.id, c]));
+  // A correction takes the place of the capture it corrected: current captures are listed in the
+  // order of the first capture of their chain.
+  const replacing = new Map(captures.filter((c) => c.replacedBy !== null).map((c) => [c.replacedBy!, c]));
+  const slotOf = (c: CaptureRow): number => {
+    let at = c;
+    for (let back = replacing.get(at.id); back; back = replacing.get(at.id)) at = back;
+    return at.id;
+  };
   return {
     ...order,
     shippedByName: order.shippedBy ? name(order.shippedBy) : null,
     lines: lines.map((line) => {
       const own = captures.filter((c) => c.lineNo === line.lineNo);
-      const current = own.filter((c) => c.replacedBy === null);
+      const current = own.filter((c) => c.replacedBy === null).sort((a, b) => slotOf(a) - slotOf(b));
       const corrections = own
         .filter((c) => c.replacedBy !== null)
         .sort((a, b) => a.replacedBy! - b.replacedBy!)
