@@ -19,6 +19,7 @@ export type Route =
   | { name: 'packing' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
+  | { name: 'audit' }
   | { name: 'not-found'; path: string };
 
 function decode(segment: string): string | null {
@@ -49,6 +50,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'packing' };
       case 'report':
         return { name: 'report' };
+      case 'audit':
+        return { name: 'audit' };
     }
   }
   if (parts.length === 2 || (parts.length === 3 && third === 'edit')) {
@@ -78,6 +81,7 @@ export const paths = {
   packing: (orderNumber?: string) => (orderNumber ? `/packing?order=${encodeURIComponent(orderNumber)}` : '/packing'),
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
+  audit: '/audit',
   signIn: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
 };
 
