@@ -28,6 +28,25 @@ async function ensureWebApp(webRoot: string): Promise<boolean> {
   return existsSync(`${webRoot}index.html`);
 }
 
+/**
+ * A diagnostic for soak runs (bench/soak.ts): with UNITRACE_MEMORY_LOG_MS=N the server writes its
+ * process.memoryUsage() to stderr every N ms as one line `unitrace-memory {json}`. When node runs
+ * with --expose-gc, a full collection runs first, so heapUsed is the live heap, not garbage.
+ */
+function startMemoryLog(): void {
+  const ms = Number(process.env.UNITRACE_MEMORY_LOG_MS);
+  if (!Number.isFinite(ms) || ms <= 0) return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const timer = setInterval(() => {
+    gc?.();
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `unitrace-memory ${JSON.stringify({ at: Date.now(), gc: !!gc, rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`,
+    );
+  }, ms);
+  timer.unref();
+}
+
 export async function serve(options: ServeOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got ${options.port}`);
@@ -42,6 +61,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     onEvent: (message) => process.stderr.write(`${new Date().toISOString()} ${message}\n`),
   });
   if (rt.warning) process.stderr.write(`warning: ${rt.warning}\n`);
+  startMemoryLog();
   const app = await buildApp({
     db: rt.db,
     pool: rt.pool,

@@ -9,10 +9,11 @@ const LENS: PackingLine = { lineNo: 2, sku: 'LENS', productId: 11, quantity: 1, 
 
 /** Order 1 shipped A and B (CAM) and 1234 (LENS); A was once corrected from Z. */
 const captures: CorrectableCapture[] = [
-  { id: 1, lineNo: 1, productId: 10, serial: 'Z', replacedBy: 4 },
-  { id: 2, lineNo: 1, productId: 10, serial: 'B', replacedBy: null },
-  { id: 3, lineNo: 2, productId: 11, serial: '1234', replacedBy: null },
-  { id: 4, lineNo: 1, productId: 10, serial: 'A', replacedBy: null },
+  { id: 1, lineNo: 1, productId: 10, serial: 'Z', replacedBy: 4, unitActive: false },
+  { id: 2, lineNo: 1, productId: 10, serial: 'B', replacedBy: null, unitActive: true },
+  { id: 3, lineNo: 2, productId: 11, serial: '1234', replacedBy: null, unitActive: true },
+  { id: 4, lineNo: 1, productId: 10, serial: 'A', replacedBy: null, unitActive: true },
+  { id: 5, lineNo: 1, productId: 10, serial: 'R', replacedBy: null, unitActive: false },
 ];
 
 const unit = (over: Partial<RegistryUnit>): RegistryUnit => ({
@@ -68,6 +69,7 @@ describe('planCorrection', () => {
     ['refuses a SKU not on the order', { sku: 'STRAP' }, 'ORDER_LINE_NOT_FOUND'],
     ['refuses a serial not captured on that line', { serial: '1234' }, 'SERIAL_NOT_FOUND'],
     ['refuses a serial corrected before', { serial: 'Z' }, 'SERIAL_ALREADY_CORRECTED'],
+    ['refuses a serial that came back in a return', { serial: 'R' }, 'SERIAL_ALREADY_RETURNED'],
     ['refuses the same serial again', { newSerial: 'A' }, 'VALIDATION_FAILED'],
     ['refuses an invalid new serial', { newSerial: 'x'.repeat(65) }, 'SERIAL_INVALID'],
     ['refuses a serial already in the order (scope sku)', { newSerial: 'B' }, 'SERIAL_DUPLICATE_IN_ORDER'],

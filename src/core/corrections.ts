@@ -11,6 +11,8 @@ export type CorrectableCapture = {
   serial: string;
   /** The capture that corrected this one, if any. */
   replacedBy: number | null;
+  /** Whether it holds its unit: a shipped order's capture stops holding it when the unit comes back. */
+  unitActive: boolean;
 };
 
 export type CorrectionRequest = { sku: string; serial: string; newSerial: string; reason: string };
@@ -41,7 +43,7 @@ export function planCorrection(input: {
     throw new DomainError(
       'ORDER_NOT_SHIPPED',
       `orderNumber: ${order.orderNumber} has not shipped; remove the wrong serial and capture the right one instead`,
-      { orderNumber: order.orderNumber },
+      { orderNumber: order.orderNumber, status: order.status },
     );
   }
   if (order.status === 'cancelled') {
@@ -80,6 +82,14 @@ export function planCorrection(input: {
       );
     }
     throw new DomainError('SERIAL_NOT_FOUND', `serial: ${serial} is not captured for ${line.sku} in this order`, { sku: line.sku, serial });
+  }
+
+  if (!capture.unitActive) {
+    throw new DomainError(
+      'SERIAL_ALREADY_RETURNED',
+      `serial: ${serial} of ${line.sku} came back in a return of this order, so it was the unit shipped; it cannot be corrected`,
+      { sku: line.sku, serial },
+    );
   }
 
   const current = input.captures.filter((c) => c.replacedBy === null);

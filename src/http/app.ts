@@ -15,6 +15,7 @@ import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { refuseUnstorableHeaders, refuseUnstorableInput } from './storable-text.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
@@ -24,6 +25,7 @@ import { keysRoutes } from './routes/keys.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
+import { returnsRoutes } from './routes/returns.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
 import { serialsRoutes } from './routes/serials.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
@@ -131,6 +133,11 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(cookie);
 
+  // Text PostgreSQL cannot store (NUL, lone surrogates) is refused as 400 wherever it comes in:
+  // headers before authentication reads them, then path, query and body before validation.
+  app.addHook('onRequest', refuseUnstorableHeaders);
+  app.addHook('preValidation', refuseUnstorableInput);
+
   // Integrations send an API key; people signed in to the web app carry a session cookie. A
   // cookie-authenticated change must come from our own origin (SameSite=Lax already keeps the
   // cookie off cross-site POSTs; the Origin check is the second lock).
@@ -209,6 +216,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(generationRoutes, { db: deps.db });
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
+      await api.register(returnsRoutes, { db: deps.db });
       await api.register(scansRoutes);
       await api.register(auditRoutes, { db: deps.db });
       await api.register(keysRoutes, { db: deps.db });

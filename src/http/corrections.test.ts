@@ -318,6 +318,28 @@ describe('correcting a serial of a shipped order', () => {
     expect(holders.rows[0].n).toBe(1);
   });
 
+  it('takes the new serial back as a match in a return and the corrected one as a wrong serial; a returned serial is not corrected', async () => {
+    const s = await shop();
+    await ok(s, 'POST', '/products', { sku: 'CAM', name: 'Camera', needsSerialNumber: true });
+    await shipped(s, 'SO-1', 'CAM', ['CAM-001']);
+    expect((await correct(s, 'SO-1', { sku: 'CAM', serial: 'CAM-001', newSerial: 'CAM-002' })).statusCode).toBe(201);
+    const res = await call(s, 'POST', '/returns', {
+      orderNumber: 'SO-1',
+      items: [
+        { sku: 'CAM', serial: 'CAM-001' },
+        { sku: 'CAM', serial: 'CAM-002' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().items.map((i: { serial: string; verdict: string }) => [i.serial, i.verdict])).toEqual([
+      ['CAM-001', 'wrong_serial'],
+      ['CAM-002', 'match'],
+    ]);
+    // CAM-002 came back from this order: it was the unit shipped, and is not corrected any more.
+    const late = await correct(s, 'SO-1', { sku: 'CAM', serial: 'CAM-002', newSerial: 'CAM-003' });
+    expect([late.statusCode, late.json().error.code]).toEqual([409, 'SERIAL_ALREADY_RETURNED']);
+  });
+
   it('records the correction in the audit trail', async () => {
     const s = await shop();
     await ok(s, 'POST', '/products', { sku: 'CAM', name: 'Camera', needsSerialNumber: true });

@@ -18,6 +18,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_NOT_FOUND':
     case 'API_KEY_NOT_FOUND':
     case 'USER_NOT_FOUND':
+    case 'RETURN_NOT_FOUND':
+    case 'RETURN_ITEM_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -29,9 +31,12 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_SHIPPED':
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
-    case 'ORDER_NOT_SHIPPED':
     case 'SERIAL_ALREADY_CORRECTED':
+    case 'SERIAL_ALREADY_RETURNED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+    case 'ORDER_NOT_SHIPPED':
+    case 'RETURN_ITEM_NOT_PENDING':
+    case 'RETURN_ITEM_NOT_IN_REVIEW':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

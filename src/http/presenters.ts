@@ -1,7 +1,9 @@
+import { verdictMessage } from '../core/returns.ts';
 import type { AuditEntry } from '../services/audit.service.ts';
 import type { OrderDetail, OrderRow } from '../services/orders.service.ts';
 import type { ProductRow } from '../services/products.service.ts';
 import type { SerialReportRow } from '../services/reports.service.ts';
+import type { ReturnDetail, ReturnItemRow, ReturnSummaryRow } from '../services/returns.service.ts';
 import type { UnitWithHistory } from '../services/serials.service.ts';
 import type { ApiKeyRow } from '../services/tenants.service.ts';
 
@@ -131,5 +133,55 @@ export function presentReportRow(r: SerialReportRow) {
     customerCompany: r.customerCompany,
     shippedAt: iso(r.shippedAt),
     captureMethod: r.scanned ? 'scanned' : 'typed',
+  };
+}
+
+export function presentReturnItem(i: ReturnItemRow) {
+  return {
+    index: i.index,
+    sku: i.sku,
+    serial: i.serial,
+    verdict: i.verdict,
+    // Never names another customer or their order: only this customer's own other order.
+    message: verdictMessage(i),
+    otherOrderNumber: i.verdict === 'shipped_in_other_order' ? i.otherOrderNumber : null,
+    disposition: i.disposition,
+    heldForReview: i.disposition === 'review',
+    unitRegistered: i.unitExisted,
+    condition: i.condition,
+    reason: i.reason,
+    captureMethod: i.scanned ? 'scanned' : 'typed',
+    lot: i.lot,
+    expiry: i.expiry,
+    review: i.review && { decision: i.review.decision, note: i.review.note, at: iso(i.review.at), by: i.review.by },
+    disposal: i.disposal && { note: i.disposal.note, at: iso(i.disposal.at), by: i.disposal.by },
+  };
+}
+
+export function presentReturn(r: ReturnDetail & { added?: number[] }) {
+  return {
+    id: r.id,
+    orderNumber: r.orderNumber,
+    rmaNumber: r.rmaNumber,
+    station: r.station,
+    createdAt: iso(r.createdAt),
+    createdBy: r.createdBy,
+    items: r.items.map(presentReturnItem),
+    ...(r.added ? { added: r.added } : {}),
+  };
+}
+
+export function presentReturnSummary(r: ReturnSummaryRow) {
+  return {
+    id: r.id,
+    orderNumber: r.orderNumber,
+    rmaNumber: r.rmaNumber,
+    station: r.station,
+    createdAt: iso(r.createdAt),
+    createdBy: r.createdBy,
+    items: r.items,
+    matched: r.matched,
+    inReview: r.inReview,
+    pending: r.pending,
   };
 }

@@ -6,12 +6,14 @@ import { makeTenant } from '../../test/factories.ts';
 import { captureSerial, shipOrder } from '../services/packing.service.ts';
 import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
+import { createReturn } from '../services/returns.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
 let foreignKey: Record<string, string>;
 let tenantA: string;
 let keyOfA: string;
+let returnA: number;
 
 /** Every row of tenant A in every table that has a tenant_id, as text: to prove a walk changed nothing. */
 async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
@@ -48,6 +50,10 @@ beforeAll(async () => {
   await captureSerial(t.db, a.actor, A.orderNumber, { sku: A.sku, serial: A.serial });
   await shipOrder(t.db, a.actor, A.orderNumber, {});
   await captureSerial(t.db, a.actor, A.openOrder, { sku: A.sku, serial: `${A.serial}-2` });
+  // a return with a match and an item held for review
+  returnA = (
+    await createReturn(t.db, a.actor, { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }, { sku: A.sku, serial: 'A-UNKNOWN' }] })
+  ).id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -69,6 +75,10 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
+  'POST /api/v1/returns/{returnId}/items': { items: [{ sku: A.sku, serial: 'B-TRY' }] },
+  'POST /api/v1/returns/{returnId}/items/{index}/restock': {},
+  'POST /api/v1/returns/{returnId}/items/{index}/scrap': {},
+  'POST /api/v1/returns/{returnId}/items/{index}/review': { decision: 'accept', note: 'tenant B tries' },
 };
 
 function fill(path: string, openOrder: boolean): string {
@@ -76,7 +86,9 @@ function fill(path: string, openOrder: boolean): string {
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
     .replace('{serial}', encodeURIComponent(A.serial))
-    .replace('{id}', keyOfA);
+    .replace('{id}', keyOfA)
+    .replace('{returnId}', String(returnA))
+    .replace('{index}', path.endsWith('/review') ? '1' : '0');
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -115,10 +127,23 @@ describe("one tenant's key against another tenant's data", () => {
         'GET /api/v1/serials/{serial}',
         'POST /api/v1/orders/{orderNumber}/corrections',
         'DELETE /api/v1/keys/{id}',
+        'GET /api/v1/returns/{returnId}',
+        'POST /api/v1/returns/{returnId}/items',
+        'POST /api/v1/returns/{returnId}/items/{index}/restock',
+        'POST /api/v1/returns/{returnId}/items/{index}/scrap',
+        'POST /api/v1/returns/{returnId}/items/{index}/review',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
     expect(own.statusCode).toBe(404);
+    const returned = await app.inject({
+      method: 'POST',
+      url: '/api/v1/returns',
+      headers: foreignKey,
+      payload: { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }] },
+    });
+    expect(returned.statusCode).toBe(404);
+    expect(returned.json().error.code).toBe('ORDER_NOT_FOUND');
     // Not one row of tenant A's changed: products, orders, captures, units, history, settings, keys.
     expect(await snapshotOfTenantA()).toEqual(before);
   });
@@ -130,6 +155,8 @@ describe("one tenant's key against another tenant's data", () => {
       '/api/v1/orders',
       `/api/v1/serials?prefix=A-`,
       '/api/v1/reports/serial-numbers',
+      '/api/v1/returns',
+      '/api/v1/returns?disposition=review',
     ];
     for (const url of lists) {
       const res = await app.inject({ method: 'GET', url, headers: foreignKey });

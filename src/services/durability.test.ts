@@ -88,6 +88,16 @@ describe('what the database guarantees', () => {
     ).rejects.toMatchObject({ code: '23505', constraint: 'order_serials_active_serial' });
   });
 
+  it('refuses at the database a line counted past its quantity, even when the service is bypassed', async () => {
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'ONLY-1' });
+    await expect(
+      sql`UPDATE order_lines l SET captured = captured + 1 FROM orders o
+          WHERE o.tenant_id = l.tenant_id AND o.id = l.order_id AND o.order_number = ${order.orderNumber}`.execute(t.db),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'order_lines_captured_within_quantity' });
+  });
+
   it('captures each of many concurrent scans of different serials exactly once, never past the quantity', async () => {
     const product = await makeProduct(t.db, actor);
     const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 5 }]);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { headerKey, parseCsvBoolean, parseCsvQuantity } from '../core/csv-fields.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
@@ -34,13 +34,35 @@ const MAX_REPORTED_ERRORS = 1000;
 
 type Row = { line: number; cells: Record<string, string> };
 
+/** csv-parse's errors about the file's content (the rest are about its options: our bugs). */
+const MALFORMED_CSV = new Set([
+  'CSV_INVALID_CLOSING_QUOTE',
+  'CSV_MAX_RECORD_SIZE',
+  'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE',
+  'CSV_QUOTE_NOT_CLOSED',
+  'CSV_RECORD_INCONSISTENT_COLUMNS',
+  'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
+  'INVALID_OPENING_QUOTE',
+]);
+
+/** A row longer than this is refused, so an unclosed quote cannot hold a whole upload in memory. */
+const MAX_ROW_CHARACTERS = 1024 * 1024;
+
 /**
  * Reads CSV rows one at a time (memory does not grow with the file), mapping header names loosely.
  * Malformed CSV (an unclosed quote, a row with the wrong number of cells) is CSV_INVALID with its line.
  */
 async function* readRows(input: Readable, required: string[], known: string[]): AsyncGenerator<Row> {
   const parser = input.pipe(
-    parse({ bom: true, columns: (header: string[]) => header.map(headerKey), skip_empty_lines: true, relax_column_count: false, info: true, trim: false }),
+    parse({
+      bom: true,
+      columns: (header: string[]) => header.map(headerKey),
+      skip_empty_lines: true,
+      relax_column_count: false,
+      info: true,
+      trim: false,
+      max_record_size: MAX_ROW_CHARACTERS,
+    }),
   );
   try {
     let checkedHeader = false;
@@ -60,9 +82,9 @@ async function* readRows(input: Readable, required: string[], known: string[]): 
     }
   } catch (error) {
     if (error instanceof DomainError) throw error;
-    const e = error as { code?: string; lines?: number; message?: string };
-    if (e.code && e.code.startsWith('CSV_')) {
-      throw new DomainError('CSV_INVALID', `line ${e.lines ?? '?'}: ${e.message}`, { line: e.lines });
+    if (error instanceof CsvError && MALFORMED_CSV.has(error.code)) {
+      const line = typeof error.lines === 'number' ? error.lines : undefined;
+      throw new DomainError('CSV_INVALID', `line ${line ?? '?'}: ${error.message}`, { line, errors: [{ line, message: error.message }] });
     }
     throw error;
   } finally {

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-auth-throttle.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
 import * as m0011 from './migrations/0011-audit.ts';
 import { grantRuntimeAccess, migrationTables } from './roles.ts';
+import * as m0009 from './migrations/0009-returns.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005-idempotency': m0005,
   '0006-auth-throttle': m0006,
   '0007-unit-lifecycle': m0007,
+  '0009-returns': m0009,
   '0011-audit': m0011,
 };
 

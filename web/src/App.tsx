@@ -15,6 +15,7 @@ import { PackingScreen } from './screens/packing/PackingScreen.tsx';
 import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
+import { ReturnsScreen } from './screens/returns/ReturnsScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
 import { SignInScreen } from './screens/sign-in/SignInScreen.tsx';
@@ -43,6 +44,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <OrderScreen orderNumber={route.orderNumber} />;
     case 'packing':
       return <PackingScreen />;
+    case 'returns':
+      return <ReturnsScreen />;
     case 'serial':
       return <SerialScreen serial={route.serial} />;
     case 'report':

@@ -14,6 +14,7 @@ describe('matchRoute', () => {
     ['/products/CAM-1/edit', { name: 'product-edit', sku: 'CAM-1' }],
     ['/orders/SO%2F1', { name: 'order', orderNumber: 'SO/1' }],
     ['/packing', { name: 'packing' }],
+    ['/returns', { name: 'returns' }],
     ['/serials/SN%20001', { name: 'serial', serial: 'SN 001' }],
     ['/report', { name: 'report' }],
     ['/settings', { name: 'settings' }],
@@ -33,6 +34,12 @@ describe('matchRoute', () => {
       expect(matchRoute(paths.serial(value))).toEqual({ name: 'serial', serial: value });
     }
     expect(matchRoute(paths.productEdit('new'))).toEqual({ name: 'product-edit', sku: 'new' });
+  });
+
+  it('opens the returns desk on a return or an order', () => {
+    expect(paths.returns()).toBe('/returns');
+    expect(paths.returns({ order: 'SO/1' })).toBe('/returns?order=SO%2F1');
+    expect(paths.returns({ returnId: 7, order: 'SO-1' })).toBe('/returns?return=7');
   });
 
   it('keeps where to go back to after signing in, except for the start page', () => {

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'orders' }
   | { name: 'order'; orderNumber: string }
   | { name: 'packing' }
+  | { name: 'returns' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
   | { name: 'audit' }
@@ -48,6 +49,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'orders' };
       case 'packing':
         return { name: 'packing' };
+      case 'returns':
+        return { name: 'returns' };
       case 'report':
         return { name: 'report' };
       case 'audit':
@@ -79,6 +82,13 @@ export const paths = {
   orders: '/orders',
   order: (orderNumber: string) => `/orders/${encodeURIComponent(orderNumber)}`,
   packing: (orderNumber?: string) => (orderNumber ? `/packing?order=${encodeURIComponent(orderNumber)}` : '/packing'),
+  /** The returns desk: a return open by its id, or an order to start a return of. */
+  returns: (open: { order?: string; returnId?: number } = {}) =>
+    open.returnId !== undefined
+      ? `/returns?return=${open.returnId}`
+      : open.order
+        ? `/returns?order=${encodeURIComponent(open.order)}`
+        : '/returns',
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
   audit: '/audit',

@@ -59,6 +59,12 @@ export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
   // time); the wrong unit's shipping event is declared in error (toObjectEvent).
   correction: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
   corrected: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
+  // Returns (docs/returns.md): taken back, held for review, taken in by review, restocked, scrapped.
+  returned: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'returned' },
+  return_held: { action: 'OBSERVE', bizStep: 'holding', disposition: 'non_sellable_other' },
+  return_accepted: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'returned' },
+  restocked: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
+  scrapped: { action: 'OBSERVE', bizStep: 'destroying', disposition: 'destroyed' },
 };
 
 const SHIPPING_TYPES = new Set(['shipped', 'correction', 'corrected']);

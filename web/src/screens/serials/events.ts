@@ -6,6 +6,11 @@ const NAMES: Record<string, string> = {
   shipped: 'Shipped',
   released: 'Released back to stock',
   returned: 'Returned',
+  return_held: 'Return held for review',
+  return_accepted: 'Return accepted by review',
+  return_rejected: 'Return rejected by review',
+  restocked: 'Restocked',
+  scrapped: 'Scrapped',
   recalled: 'Recalled',
   correction: 'Shipped by correction',
   corrected: 'Corrected out of the order',
@@ -25,6 +30,11 @@ const LABELS: Record<string, string> = {
   restoredStatus: 'status after',
   lot: 'lot',
   expiry: 'expiry',
+  returnId: 'return',
+  rma: 'RMA',
+  verdict: 'verdict',
+  condition: 'condition',
+  note: 'note',
   newSerial: 'replaced by',
   correctsSerial: 'in place of',
 };
@@ -33,7 +43,7 @@ const LABELS: Record<string, string> = {
  * Internal database ids mean nothing to a person reading the history; the times a correction
  * carries for the EPCIS export repeat what the timeline already shows.
  */
-const HIDDEN = new Set(['previousOrderId', 'correctiveEventId', 'correctedEventAt', 'shippedAt']);
+const HIDDEN = new Set(['previousOrderId', 'item', 'capturesReleased', 'correctiveEventId', 'correctedEventAt', 'shippedAt']);
 
 /** An event's details as label/value pairs for the timeline; empty values are left out. */
 export function eventDetails(event: Pick<UnitEvent, 'details'>): Array<[string, string]> {
@@ -46,7 +56,7 @@ export function eventDetails(event: Pick<UnitEvent, 'details'>): Array<[string, 
       continue;
     }
     const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-    out.push([LABELS[key] ?? key, key.endsWith('Status') ? text.replaceAll('_', ' ') : text]);
+    out.push([LABELS[key] ?? key, key.endsWith('Status') || key === 'verdict' ? text.replaceAll('_', ' ') : text]);
   }
   return out;
 }
