@@ -56,6 +56,12 @@ describe('the unitrace command line', () => {
     const ok = unitrace(['users', 'create', '--tenant', tenantId, '--email', 'A@Example.com', '--role', 'packer'], 'a long enough password\n');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'a@example.com', role: 'packer' });
+    const disabled = unitrace(['users', 'disable', '--tenant', tenantId, '--email', 'a@example.com']);
+    expect(disabled.code, disabled.stderr).toBe(0);
+    expect(JSON.parse(disabled.stdout)).toMatchObject({ email: 'a@example.com', disabledAt: expect.any(String) });
+    const unknown = unitrace(['users', 'disable', '--tenant', tenantId, '--email', 'nobody@example.com']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('USER_NOT_FOUND');
   });
 
   it('imports products from a CSV file and reports bad lines by number', () => {

@@ -13,7 +13,7 @@ import { getProduct } from '../services/products.service.ts';
 import { parseGs1Scan } from '../services/scans.service.ts';
 import { serialReportCsv, serialReportCsvHeader } from '../services/reports.service.ts';
 import { createApiKey, createTenant, getTenants, requireTenant } from '../services/tenants.service.ts';
-import { createUser } from '../services/users.service.ts';
+import { createUser, disableUser } from '../services/users.service.ts';
 import { readPassword } from './password.ts';
 import { progressReporter } from './progress.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -110,9 +110,19 @@ program
     }),
   );
 
-program
-  .command('users')
-  .description('people who sign in to the web app')
+const usersCommand = program.command('users').description('people who sign in to the web app');
+usersCommand
+  .command('disable')
+  .option('--tenant <id>', 'tenant id (default: the only tenant)')
+  .requiredOption('--email <email>', 'sign-in email')
+  .description('disable a user: they can no longer sign in, and their sessions end')
+  .action((opts: { tenant?: string; email: string }) =>
+    withRuntime(async (rt) => {
+      const actor = await cliActor(rt, opts.tenant);
+      printJson(await disableUser(rt.db, actor, opts.email));
+    }),
+  );
+usersCommand
   .command('create')
   .option('--tenant <id>', 'tenant id (default: the only tenant)')
   .requiredOption('--email <email>', 'sign-in email')

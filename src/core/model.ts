@@ -48,7 +48,10 @@ export type SerialEventType =
   | 'return_accepted'
   | 'return_rejected'
   | 'restocked'
-  | 'scrapped';
+  | 'scrapped'
+  // corrections of a shipped order's serial (core/corrections.ts)
+  | 'correction'
+  | 'corrected';
 
 /** Who did something: an API key, a signed-in user, or the command line. */
 export type Actor = {

@@ -15,12 +15,14 @@ import { defaultWebhookPolicy, type WebhookPolicy } from '../services/webhooks.s
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { refuseUnstorableHeaders, refuseUnstorableInput } from './storable-text.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
+import { keysRoutes } from './routes/keys.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
@@ -221,6 +223,8 @@ export async function buildApp(deps: AppDeps) {
       await api.register(returnsRoutes, { db: deps.db });
       await api.register(scansRoutes);
       await api.register(webhooksRoutes, { db: deps.db, policy: deps.webhooks ?? defaultWebhookPolicy });
+      await api.register(auditRoutes, { db: deps.db });
+      await api.register(keysRoutes, { db: deps.db });
     },
     { prefix: API_PREFIX },
   );

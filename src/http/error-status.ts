@@ -16,6 +16,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_FOUND':
     case 'ORDER_LINE_NOT_FOUND':
     case 'SERIAL_NOT_FOUND':
+    case 'API_KEY_NOT_FOUND':
+    case 'USER_NOT_FOUND':
     case 'RETURN_NOT_FOUND':
     case 'RETURN_ITEM_NOT_FOUND':
     case 'WEBHOOK_NOT_FOUND':
@@ -31,6 +33,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_SHIPPED':
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
+    case 'SERIAL_ALREADY_CORRECTED':
+    case 'SERIAL_ALREADY_RETURNED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
     case 'ORDER_NOT_SHIPPED':
     case 'RETURN_ITEM_NOT_PENDING':

@@ -1,10 +1,12 @@
 import { verdictMessage } from '../core/returns.ts';
+import type { AuditEntry } from '../services/audit.service.ts';
 import type { OrderDetail, OrderRow } from '../services/orders.service.ts';
 import type { ProductRow } from '../services/products.service.ts';
 import type { SerialReportRow } from '../services/reports.service.ts';
 import type { ReturnDetail, ReturnItemRow, ReturnSummaryRow } from '../services/returns.service.ts';
 import type { UnitWithHistory } from '../services/serials.service.ts';
 import type { DeliveryRow, EndpointRow } from '../services/webhooks.service.ts';
+import type { ApiKeyRow } from '../services/tenants.service.ts';
 
 // Explicit output shapes: what clients see is written here, never a spread database row.
 
@@ -38,6 +40,7 @@ export function presentOrderSummary(o: OrderRow) {
 export function presentOrder(o: OrderDetail) {
   return {
     ...presentOrderSummary(o),
+    shippedBy: o.shippedByName,
     lines: o.lines.map((l) => ({
       sku: l.sku,
       name: l.name,
@@ -50,10 +53,18 @@ export function presentOrder(o: OrderDetail) {
         serial: c.serial,
         captureMethod: c.scanned ? 'scanned' : 'typed',
         capturedAt: iso(c.capturedAt),
-        capturedBy: c.capturedBy,
+        capturedBy: c.capturedByName,
         station: c.station,
         lot: c.lot,
         expiry: c.expiry,
+        correctionReason: c.correctionReason,
+      })),
+      corrections: l.corrections.map((c) => ({
+        serial: c.serial,
+        newSerial: c.newSerial,
+        reason: c.reason,
+        correctedAt: iso(c.correctedAt),
+        correctedBy: c.correctedByName,
       })),
     })),
   };
@@ -85,13 +96,30 @@ export function presentUnit(u: UnitWithHistory) {
       id: e.id,
       type: e.type,
       at: iso(e.occurredAt),
-      actor: e.actor,
+      actor: e.actorName,
       station: e.station,
       orderNumber: e.orderNumber,
       details: e.details,
       correctsEventId: e.correctsEventId,
     })),
   };
+}
+
+export function presentAuditEntry(a: AuditEntry) {
+  return {
+    id: a.id,
+    at: iso(a.at),
+    actor: a.actor,
+    action: a.action,
+    subject: a.subject,
+    before: a.before,
+    after: a.after,
+  };
+}
+
+/** An API key as listed: never the key or its hash. */
+export function presentApiKey(k: ApiKeyRow) {
+  return { id: k.id, role: k.role, label: k.label, createdAt: iso(k.createdAt), revokedAt: iso(k.revokedAt) };
 }
 
 export function presentReportRow(r: SerialReportRow) {

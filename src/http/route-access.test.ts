@@ -37,6 +37,7 @@ const leastRole: Record<string, Role | 'public'> = {
   'POST /api/v1/orders/:orderNumber/serials/batch': 'packer',
   'DELETE /api/v1/orders/:orderNumber/serials': 'packer',
   'POST /api/v1/orders/:orderNumber/ship': 'packer',
+  'POST /api/v1/orders/:orderNumber/corrections': 'admin',
 
   'GET /api/v1/serials': 'viewer',
   'GET /api/v1/serials/:serial': 'viewer',
@@ -64,6 +65,10 @@ const leastRole: Record<string, Role | 'public'> = {
   'POST /api/v1/webhooks/:webhookId/rotate-secret': 'admin',
   'GET /api/v1/webhooks/:webhookId/deliveries': 'admin',
   'POST /api/v1/webhooks/deliveries/:deliveryId/redeliver': 'admin',
+  'GET /api/v1/audit': 'admin',
+  'GET /api/v1/keys': 'admin',
+  'POST /api/v1/keys': 'admin',
+  'DELETE /api/v1/keys/:id': 'admin',
 };
 
 let t: TestDatabase;

@@ -13,6 +13,7 @@ let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
 let foreignKey: Record<string, string>;
 let tenantA: string;
+let keyOfA: string;
 let returnA: number;
 
 /** Every row of tenant A in every table that has a tenant_id, as text: to prove a walk changed nothing. */
@@ -39,6 +40,7 @@ beforeAll(async () => {
   tenantA = a.actor.tenantId;
   // An endpoint of A's, so the captures and the shipment below leave deliveries to reach for.
   A.webhookId = (await createWebhook(t.db, a.actor, { url: 'https://hooks.example.com/a', events: ['serial.captured', 'order.shipped'] }, { allowHttp: false })).id;
+  keyOfA = (await sql<{ id: string }>`SELECT id::text FROM api_keys WHERE tenant_id = ${tenantA}::uuid`.execute(t.db)).rows[0].id;
   await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
   for (const orderNumber of [A.orderNumber, A.openOrder]) {
     await createOrder(t.db, a.actor, {
@@ -73,6 +75,7 @@ const bodies: Record<string, unknown> = {
   'DELETE /api/v1/orders/{orderNumber}/serials': { sku: A.sku, serial: `${A.serial}-2` },
   'POST /api/v1/orders/{orderNumber}/ship': {},
   'POST /api/v1/orders/{orderNumber}/cancel': undefined,
+  'POST /api/v1/orders/{orderNumber}/corrections': { sku: A.sku, serial: A.serial, newSerial: 'B-TRY', reason: 'stealing' },
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
@@ -89,6 +92,7 @@ function fill(path: string, openOrder: boolean): string {
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
     .replace('{serial}', encodeURIComponent(A.serial))
+    .replace('{id}', keyOfA)
     .replace('{returnId}', String(returnA))
     .replace('{index}', path.endsWith('/review') ? '1' : '0')
     .replace('{webhookId}', A.webhookId)
@@ -129,6 +133,8 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/orders/{orderNumber}/ship',
         'POST /api/v1/orders/{orderNumber}/cancel',
         'GET /api/v1/serials/{serial}',
+        'POST /api/v1/orders/{orderNumber}/corrections',
+        'DELETE /api/v1/keys/{id}',
         'GET /api/v1/returns/{returnId}',
         'POST /api/v1/returns/{returnId}/items',
         'POST /api/v1/returns/{returnId}/items/{index}/restock',
@@ -180,6 +186,13 @@ describe("one tenant's key against another tenant's data", () => {
     expect(epcis.statusCode).toBe(200);
     expect(JSON.parse(epcis.body).epcisBody.eventList).toEqual([]);
     expect(epcis.body).not.toContain(A.serial);
+    // Tenant B's own audit trail (its first key) and key list, and nothing of A's.
+    for (const url of ['/api/v1/audit', '/api/v1/keys']) {
+      const res = await app.inject({ method: 'GET', url, headers: foreignKey });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json().items.length, url).toBeGreaterThan(0);
+      for (const secret of [A.sku, A.orderNumber, A.openOrder, keyOfA]) expect(res.body, url).not.toContain(secret);
+    }
   });
 
   it("refuses to bulk-edit another tenant's SKU as unknown", async () => {

@@ -9,6 +9,7 @@ import type { Actor } from '../core/model.ts';
 import { captureEpcisDocument, exportEpcisDocument } from './epcis.service.ts';
 import { cancelOrder } from './orders.service.ts';
 import { captureSerial, captureSerialBatch, removeSerial, shipOrder } from './packing.service.ts';
+import { correctSerial } from './corrections.service.ts';
 import { findSerial } from './serials.service.ts';
 
 // GS1's EPCIS 2.0 JSON schema and examples live outside the project (../shared/standards/epcis).
@@ -361,5 +362,21 @@ describe.skipIf(!haveSchema)("GS1's EPCIS examples", () => {
     const result = await captureEpcisDocument(t.db, actor, example);
     expect(result).toEqual({ events: 2, epcs: 3, registered: 2, alreadyKnown: 1, unmapped: [] });
     expect((await findSerial(t.db, actor, '2018')).units[0].events.map((e) => e.details.bizStep)).toEqual(['shipping', 'receiving']);
+  });
+});
+
+describe('exportEpcisDocument after a correction', () => {
+  it.skipIf(!haveSchema)('validates against the EPCIS 2.0 schema, with the error declaration and its corrective event', async () => {
+    const { actor } = await makeTenant(t.db);
+    const product = await makeProduct(t.db, actor, { gtin: GTIN });
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'WRONG-1' });
+    await shipOrder(t.db, actor, order.orderNumber, {});
+    await correctSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'WRONG-1', newSerial: 'RIGHT-1', reason: 'label of the next box' });
+    const doc = await exportDoc(actor);
+    expectValid(doc);
+    const declared = doc.epcisBody.eventList.filter((e) => e.errorDeclaration);
+    expect(declared).toHaveLength(1);
+    expect(declared[0].epcList[0]).toContain('WRONG-1');
   });
 });

@@ -8,6 +8,7 @@ import { checkOrder, checkProduct, type OrderInput, type ProductInput, Problems 
 import type { Db } from '../storage/database.ts';
 import { findExistingOrderNumbers, insertOrders } from '../storage/orders.repository.ts';
 import { findProductsBySkus, upsertProducts } from '../storage/products.repository.ts';
+import { recordAudit } from './audit.service.ts';
 
 export type LineError = { line: number; message: string };
 
@@ -113,6 +114,18 @@ function recordProblems(result: ImportResult, line: number, problems: Problems):
   }
 }
 
+/** One audit entry per import, with its counts (the rows themselves are in the file). */
+async function recordImport(trx: Db, actor: Actor, subjectType: 'product' | 'order', result: ImportResult): Promise<void> {
+  await recordAudit(trx, actor, [
+    {
+      action: `${subjectType}.imported`,
+      subjectType,
+      subjectId: null,
+      after: { rows: result.rows, created: result.created, updated: result.updated, skipped: result.skipped },
+    },
+  ]);
+}
+
 export const PRODUCT_CSV_COLUMNS = ['sku', 'name', 'gtin', 'needsSerialNumber', 'serialFormat'];
 
 /**
@@ -173,6 +186,7 @@ export async function importProductsCsv(db: Db, actor: Actor, input: Readable, o
     await write(trx, batch);
     options.onProgress?.(result.rows);
     finish(result, options);
+    if (!options.dryRun) await recordImport(trx, actor, 'product', result);
   };
   await db.transaction().execute(run);
   return result;
@@ -267,6 +281,7 @@ export async function importOrdersCsv(db: Db, actor: Actor, input: Readable, opt
     finish(result, options);
     result.created = good.length;
     if (options.dryRun) return;
+    await recordImport(trx, actor, 'order', result);
     for (let i = 0; i < good.length; i += 1000) {
       await insertOrders(
         trx,

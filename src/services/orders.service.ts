@@ -15,8 +15,21 @@ import {
   type OrderRow,
 } from '../storage/orders.repository.ts';
 import { findProductsBySkus, type ProductRow } from '../storage/products.repository.ts';
+import { actorNames } from './actors.service.ts';
+import { recordAudit } from './audit.service.ts';
 
 export type { OrderRow };
+
+export type CaptureDetail = CaptureRow & { capturedByName: string };
+
+/** A serial of a shipped order that proved wrong and what replaced it (corrections.service). */
+export type CorrectionDetail = {
+  serial: string;
+  newSerial: string;
+  reason: string;
+  correctedAt: Date;
+  correctedByName: string;
+};
 
 export type OrderLineDetail = {
   sku: string;
@@ -25,11 +38,14 @@ export type OrderLineDetail = {
   quantity: number;
   needsSerialNumber: boolean;
   captured: number;
+  /** the serials the line holds now (a corrected serial is replaced by its correction) */
   serials: string[];
-  captures: CaptureRow[];
+  captures: CaptureDetail[];
+  /** corrections of the line's serials, oldest first */
+  corrections: CorrectionDetail[];
 };
 
-export type OrderDetail = OrderRow & { lines: OrderLineDetail[] };
+export type OrderDetail = OrderRow & { shippedByName: string | null; lines: OrderLineDetail[] };
 
 /** Maps the SKUs of new orders to products; unknown SKUs fail the whole request. */
 async function resolveSkus(db: Db, tenantId: string, orders: OrderInput[]): Promise<Map<string, ProductRow>> {
@@ -57,7 +73,7 @@ export async function insertValidatedOrders(db: Db, actor: Actor, orders: OrderI
       });
     }
     try {
-      return await insertOrders(
+      const created = await insertOrders(
         trx,
         actor.tenantId,
         orders.map((o) => ({
@@ -67,6 +83,17 @@ export async function insertValidatedOrders(db: Db, actor: Actor, orders: OrderI
           lines: o.lines.map((l) => ({ productId: products.get(l.sku)!.id, quantity: l.quantity })),
         })),
       );
+      await recordAudit(
+        trx,
+        actor,
+        orders.map((o) => ({
+          action: 'order.created',
+          subjectType: 'order',
+          subjectId: o.orderNumber,
+          after: { type: o.type, customer: o.customer, lines: o.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) },
+        })),
+      );
+      return created;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('ORDER_ALREADY_EXISTS', 'orderNumber: an order with this number was just created', {});
@@ -95,20 +122,44 @@ export async function loadOrderDetail(db: Db, tenantId: string, order: OrderRow)
     findPackingLines(db, tenantId, order.id),
     findCapturesForOrder(db, tenantId, order.id),
   ]);
-  const products = new Map((await findProductsBySkus(db, tenantId, lines.map((l) => l.sku))).map((p) => [p.sku, p]));
+  const [productRows, name] = await Promise.all([
+    findProductsBySkus(db, tenantId, lines.map((l) => l.sku)),
+    actorNames(db, tenantId, [...captures.map((c) => c.capturedBy), ...(order.shippedBy ? [order.shippedBy] : [])]),
+  ]);
+  const products = new Map(productRows.map((p) => [p.sku, p]));
+  const byId = new Map(captures.map((c) => [c.id, c]));
+  // A correction takes the place of the capture it corrected: current captures are listed in the
+  // order of the first capture of their chain.
+  const replacing = new Map(captures.filter((c) => c.replacedBy !== null).map((c) => [c.replacedBy!, c]));
+  const slotOf = (c: CaptureRow): number => {
+    let at = c;
+    for (let back = replacing.get(at.id); back; back = replacing.get(at.id)) at = back;
+    return at.id;
+  };
   return {
     ...order,
+    shippedByName: order.shippedBy ? name(order.shippedBy) : null,
     lines: lines.map((line) => {
       const own = captures.filter((c) => c.lineNo === line.lineNo);
+      const current = own.filter((c) => c.replacedBy === null).sort((a, b) => slotOf(a) - slotOf(b));
+      const corrections = own
+        .filter((c) => c.replacedBy !== null)
+        .sort((a, b) => a.replacedBy! - b.replacedBy!)
+        .flatMap((c) => {
+          const by = byId.get(c.replacedBy!);
+          if (!by) return [];
+          return [{ serial: c.serial, newSerial: by.serial, reason: by.correctionReason ?? '', correctedAt: by.capturedAt, correctedByName: name(by.capturedBy) }];
+        });
       return {
         sku: line.sku,
         name: products.get(line.sku)?.name ?? line.sku,
         gtin: products.get(line.sku)?.gtin ?? null,
         quantity: line.quantity,
         needsSerialNumber: line.needsSerialNumber,
-        captured: own.length,
-        serials: own.map((c) => c.serial),
-        captures: own,
+        captured: current.length,
+        serials: current.map((c) => c.serial),
+        captures: current.map((c) => ({ ...c, capturedByName: name(c.capturedBy) })),
+        corrections,
       };
     }),
   };
@@ -145,9 +196,16 @@ export async function cancelOrder(db: Db, actor: Actor, orderNumber: string): Pr
     }
     if (order.status === 'cancelled') return loadOrderDetail(trx, actor.tenantId, order);
     const cancelled = await markOrderCancelled(trx, actor.tenantId, order.id);
-    await moveOrderUnits(trx, { tenantId: actor.tenantId, orderId: order.id, at: new Date(), actor: actor.id, station: null }, 'in_stock', 'released', {
-      reason: 'order cancelled',
-    });
+    const { moved } = await moveOrderUnits(
+      trx,
+      { tenantId: actor.tenantId, orderId: order.id, at: new Date(), actor: actor.id, station: null },
+      'in_stock',
+      'released',
+      { reason: 'order cancelled' },
+    );
+    await recordAudit(trx, actor, [
+      { action: 'order.cancelled', subjectType: 'order', subjectId: orderNumber, before: { status: 'open' }, after: { status: 'cancelled', unitsReleased: moved } },
+    ]);
     return loadOrderDetail(trx, actor.tenantId, cancelled);
   });
 }

@@ -22,6 +22,7 @@ import {
 } from '../storage/captures.repository.ts';
 import { findOrderByNumber, findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
 import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
+import { recordAudit } from './audit.service.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
 import { emitEvents } from './webhooks.service.ts';
 
@@ -306,6 +307,15 @@ export async function shipOrder(
         { units },
       );
     }
+    await recordAudit(trx, actor, [
+      {
+        action: 'order.shipped',
+        subjectType: 'order',
+        subjectId: order.orderNumber,
+        before: { status: 'open' },
+        after: { status: 'shipped', carrier: shipped.carrier, trackingNumber: shipped.trackingNumber },
+      },
+    ]);
     const detail = await loadOrderDetail(trx, actor.tenantId, shipped);
     await emitEvents(trx, actor.tenantId, [
       {

@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, type Page } from '../core/cursor.ts';
+import { changedFields } from '../core/audit.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
 import { compileSerialFormat } from '../core/serial-format/index.ts';
@@ -15,6 +16,8 @@ import {
   updateProduct,
 } from '../storage/products.repository.ts';
 
+import { recordAudit } from './audit.service.ts';
+
 export type { ProductRow };
 
 export async function createProduct(db: Db, actor: Actor, raw: Record<string, unknown>): Promise<ProductRow> {
@@ -23,8 +26,11 @@ export async function createProduct(db: Db, actor: Actor, raw: Record<string, un
   problems.throwIfAny();
   if (input.serialFormat) compileSerialFormat(input.serialFormat);
   try {
-    const [product] = await insertProducts(db, actor.tenantId, [input]);
-    return product;
+    return await db.transaction().execute(async (trx) => {
+      const [product] = await insertProducts(trx, actor.tenantId, [input]);
+      await recordAudit(trx, actor, [{ action: 'product.created', subjectType: 'product', subjectId: product.sku, after: auditedFields(product) }]);
+      return product;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new DomainError('PRODUCT_ALREADY_EXISTS', `sku: a product with SKU ${input.sku} already exists`, { sku: input.sku });
@@ -59,9 +65,19 @@ export async function changeProduct(
   problems.throwIfAny();
   // A new format applies to scans from now on; serials already captured are never rewritten.
   if (patch.serialFormat) compileSerialFormat(patch.serialFormat);
-  const product = await updateProduct(db, actor.tenantId, sku, patch);
-  if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `sku: no product with SKU ${sku}`, { sku });
-  return product;
+  return db.transaction().execute(async (trx) => {
+    const before = await findProductBySku(trx, actor.tenantId, sku, { lock: true });
+    if (!before) throw new DomainError('PRODUCT_NOT_FOUND', `sku: no product with SKU ${sku}`, { sku });
+    const product = (await updateProduct(trx, actor.tenantId, sku, patch))!;
+    const changed = changedFields(auditedFields(before), auditedFields(product));
+    if (changed) await recordAudit(trx, actor, [{ action: 'product.updated', subjectType: 'product', subjectId: sku, ...changed }]);
+    return product;
+  });
+}
+
+/** What the audit trail keeps of a product. */
+function auditedFields(p: ProductRow) {
+  return { name: p.name, gtin: p.gtin, needsSerialNumber: p.needsSerialNumber, serialFormat: p.serialFormat };
 }
 
 export async function findProducts(
@@ -98,7 +114,9 @@ export async function bulkEditProducts(
     throw new DomainError('VALIDATION_FAILED', `skus: at most ${BULK_EDIT_MAX_SKUS} at once`, { field: 'skus' });
   }
   return db.transaction().execute(async (trx) => {
-    const found = new Set((await findProductsBySkus(trx, actor.tenantId, skus)).map((p) => p.sku));
+    // Locked, so what the audit says each product was is what it was.
+    const products = await findProductsBySkus(trx, actor.tenantId, skus, { lock: true });
+    const found = new Set(products.map((p) => p.sku));
     const missing = skus.filter((s) => !found.has(s));
     if (missing.length > 0) {
       throw new DomainError('PRODUCTS_NOT_FOUND', `skus: ${missing.length} unknown SKU(s): ${missing.slice(0, 20).join(', ')}`, {
@@ -106,6 +124,21 @@ export async function bulkEditProducts(
       });
     }
     const updated = await setNeedsSerialNumber(trx, actor.tenantId, skus, input.set.needsSerialNumber);
+    // One entry per product that really changed (at most BULK_EDIT_MAX_SKUS, in one statement).
+    const value = input.set.needsSerialNumber;
+    await recordAudit(
+      trx,
+      actor,
+      products
+        .filter((p) => p.needsSerialNumber !== value)
+        .map((p) => ({
+          action: 'product.updated',
+          subjectType: 'product',
+          subjectId: p.sku,
+          before: { needsSerialNumber: p.needsSerialNumber },
+          after: { needsSerialNumber: value, via: 'bulk edit' },
+        })),
+    );
     return { updated };
   });
 }

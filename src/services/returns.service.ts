@@ -37,6 +37,7 @@ import {
 } from '../storage/returns.repository.ts';
 import { findSettings } from '../storage/tenants.repository.ts';
 import { emitEvents } from './webhooks.service.ts';
+import { actorNames } from './actors.service.ts';
 import { findOrderOrThrow } from './orders.service.ts';
 
 export type ReturnDetail = ReturnRow & { items: ReturnItemRow[] };
@@ -205,7 +206,18 @@ export async function addReturnItems(
 export async function getReturn(db: Db, actor: Actor, returnId: number): Promise<ReturnDetail> {
   const found = await findReturn(db, actor.tenantId, returnId);
   if (!found) throw new DomainError('RETURN_NOT_FOUND', `returnId: no return ${returnId}`, { returnId });
-  return found;
+  // People by name, never by id (one lookup for the return and all its items).
+  const actors = [found.createdBy, ...found.items.flatMap((i) => [i.review?.by, i.disposal?.by].filter((a): a is string => !!a))];
+  const name = await actorNames(db, actor.tenantId, actors);
+  return {
+    ...found,
+    createdBy: name(found.createdBy),
+    items: found.items.map((i) => ({
+      ...i,
+      review: i.review && { ...i.review, by: name(i.review.by) },
+      disposal: i.disposal && { ...i.disposal, by: name(i.disposal.by) },
+    })),
+  };
 }
 
 export async function findReturns(
@@ -222,7 +234,11 @@ export async function findReturns(
     limit: query.limit + 1,
   });
   const items = rows.slice(0, query.limit);
-  return { items, nextCursor: rows.length > query.limit ? encodeCursor([items[items.length - 1].id]) : null };
+  const name = await actorNames(db, actor.tenantId, items.map((r) => r.createdBy));
+  return {
+    items: items.map((r) => ({ ...r, createdBy: name(r.createdBy) })),
+    nextCursor: rows.length > query.limit ? encodeCursor([items[items.length - 1].id]) : null,
+  };
 }
 
 async function lockItemOrThrow(trx: Db, actor: Actor, returnId: number, index: number) {

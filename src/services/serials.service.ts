@@ -3,15 +3,21 @@ import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
 import { normalizeSerial } from '../core/serial.ts';
 import type { Db } from '../storage/database.ts';
+import { actorNames } from './actors.service.ts';
 import { type EventRow, findEventsForUnits, findUnitsByPrefix, findUnitsBySerial, type UnitRow } from '../storage/serials.repository.ts';
 
-export type UnitWithHistory = UnitRow & { events: EventRow[] };
+export type UnitEvent = EventRow & { actorName: string };
+export type UnitWithHistory = UnitRow & { events: UnitEvent[] };
 
+/** The units with their events; who did each is named once for the whole page (actors.service). */
 async function withHistory(db: Db, tenantId: string, units: UnitRow[]): Promise<UnitWithHistory[]> {
   const events = await findEventsForUnits(db, tenantId, units);
+  const name = await actorNames(db, tenantId, new Set(events.map((e) => e.actor)));
   return units.map((unit) => ({
     ...unit,
-    events: events.filter((e) => e.productId === unit.productId && e.serial === unit.serial),
+    events: events
+      .filter((e) => e.productId === unit.productId && e.serial === unit.serial)
+      .map((e) => ({ ...e, actorName: name(e.actor) })),
   }));
 }
 

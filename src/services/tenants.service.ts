@@ -1,19 +1,27 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { changedFields } from '../core/audit.ts';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { compileSerialFormat } from '../core/serial-format/index.ts';
 import { type Actor, type Role, roles } from '../core/model.ts';
 import type { Db } from '../storage/database.ts';
+import { recordAudit } from './audit.service.ts';
 import { type Client, recordWrongApiKey } from './auth-throttle.service.ts';
 import {
+  type ApiKeyRow,
   findActiveApiKey,
+  findApiKey,
   findSettings,
   insertApiKey,
   insertTenant,
+  listApiKeys,
   listTenants,
+  markApiKeyRevoked,
   type SettingsRow,
   tenantExists,
   updateSettings,
 } from '../storage/tenants.repository.ts';
+
+export type { ApiKeyRow };
 
 // An API key is `ut_<tenant id, 32 hex>_<secret>`: the tenant part finds the tenant's keys without a
 // cross-tenant lookup, the 256-bit secret makes it unguessable, and only its SHA-256 is stored (a
@@ -38,29 +46,57 @@ export async function createTenant(db: Db, input: { name: string }): Promise<{ t
   const tenantId = randomUUID();
   return db.transaction().execute(async (trx) => {
     await insertTenant(trx, { id: tenantId, name });
-    const { apiKey } = await createApiKey(trx, { tenantId, role: 'admin', label: 'first admin key' });
+    const { apiKey } = await addApiKey(trx, { tenantId, role: 'admin', label: 'first admin key', by: 'cli' });
     return { tenantId, apiKey };
   });
 }
 
+/**
+ * A new API key for the tenant; the key itself is returned once and only its hash is kept. `by`
+ * is who asked (an actor id; the command line when not given), for the audit trail.
+ */
 export async function createApiKey(
   db: Db,
-  input: { tenantId: string; role: Role; label?: string | null },
-): Promise<{ apiKey: string; keyId: string }> {
+  input: { tenantId: string; role: Role; label?: string | null; by?: string },
+): Promise<{ apiKey: string; keyId: string; key: ApiKeyRow }> {
   if (!roles.includes(input.role)) {
     throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
   }
   await requireTenant(db, input.tenantId);
+  return db.transaction().execute((trx) => addApiKey(trx, { ...input, by: input.by ?? 'cli' }));
+}
+
+async function addApiKey(
+  trx: Db,
+  input: { tenantId: string; role: Role; label?: string | null; by: string },
+): Promise<{ apiKey: string; keyId: string; key: ApiKeyRow }> {
   const apiKey = `ut_${input.tenantId.replaceAll('-', '')}_${randomBytes(32).toString('base64url')}`;
   const keyId = randomUUID();
-  await insertApiKey(db, {
-    tenantId: input.tenantId,
-    id: keyId,
-    keyHash: hashKey(apiKey),
-    role: input.role,
-    label: input.label ?? null,
+  const label = input.label?.trim() || null;
+  const { createdAt } = await insertApiKey(trx, { tenantId: input.tenantId, id: keyId, keyHash: hashKey(apiKey), role: input.role, label });
+  await recordAudit(trx, { tenantId: input.tenantId, id: input.by }, [
+    { action: 'api_key.created', subjectType: 'api_key', subjectId: keyId, after: { role: input.role, label } },
+  ]);
+  return { apiKey, keyId, key: { id: keyId, role: input.role, label, createdAt, revokedAt: null } };
+}
+
+/** The tenant's API keys: id, role, label, when made and revoked; never the key or its hash. */
+export async function getApiKeys(db: Db, actor: Actor): Promise<ApiKeyRow[]> {
+  return listApiKeys(db, actor.tenantId);
+}
+
+/** Revokes one of the tenant's API keys: it stops working at once. Revoking twice is harmless. */
+export async function revokeApiKey(db: Db, actor: Actor, keyId: string): Promise<ApiKeyRow> {
+  return db.transaction().execute(async (trx) => {
+    const key = UUID.test(keyId) ? await findApiKey(trx, actor.tenantId, keyId, { lock: true }) : undefined;
+    if (!key) throw new DomainError('API_KEY_NOT_FOUND', `id: no API key ${keyId}`, { id: keyId });
+    if (key.revokedAt) return key;
+    const revoked = await markApiKeyRevoked(trx, actor.tenantId, keyId, new Date());
+    await recordAudit(trx, actor, [
+      { action: 'api_key.revoked', subjectType: 'api_key', subjectId: keyId, before: { revokedAt: null }, after: { revokedAt: revoked.revokedAt } },
+    ]);
+    return revoked;
   });
-  return { apiKey, keyId };
 }
 
 /**
@@ -103,5 +139,11 @@ export async function changeSettings(db: Db, actor: Actor, patch: Partial<Settin
       throw error;
     }
   }
-  return updateSettings(db, actor.tenantId, patch);
+  return db.transaction().execute(async (trx) => {
+    const before = await findSettings(trx, actor.tenantId, { lock: true });
+    const after = await updateSettings(trx, actor.tenantId, patch);
+    const changed = changedFields(before, after);
+    if (changed) await recordAudit(trx, actor, [{ action: 'settings.updated', subjectType: 'settings', subjectId: null, ...changed }]);
+    return after;
+  });
 }

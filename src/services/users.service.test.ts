@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { ensureDemoUser } from './demo.service.ts';
 import { createTenant } from './tenants.service.ts';
-import { createUser, signIn } from './users.service.ts';
+import { authenticateSession, createUser, disableUser, signIn } from './users.service.ts';
 
 let t: TestDatabase;
 let tenantId: string;
@@ -51,5 +51,23 @@ describe('setting a new password', () => {
     expect(demo?.password).toHaveLength(12);
     const session = await signIn(t.db, { email: demo!.email, password: demo!.password }, { address: '192.0.2.2' });
     expect(session.user.role).toBe('admin');
+  });
+});
+
+describe('disabling a user', () => {
+  it('ends their sessions and refuses their sign-in; twice is harmless; an unknown email is USER_NOT_FOUND', async () => {
+    const password = 'violet harbour 12 finch';
+    await createUser(t.db, { tenantId, email: 'leaving@example.com', password, role: 'packer' });
+    const session = await signIn(t.db, { email: 'leaving@example.com', password }, { address: '192.0.2.3' });
+    expect(await authenticateSession(t.db, session.token)).not.toBeNull();
+
+    const admin = { tenantId, id: 'cli', role: 'admin' as const };
+    const first = await disableUser(t.db, admin, ' Leaving@Example.com ');
+    expect(await authenticateSession(t.db, session.token)).toBeNull();
+    await expect(signIn(t.db, { email: 'leaving@example.com', password }, { address: '192.0.2.3' })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    expect((await disableUser(t.db, admin, 'leaving@example.com')).disabledAt).toEqual(first.disabledAt);
+    await expect(disableUser(t.db, admin, 'nobody@example.com')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
   });
 });

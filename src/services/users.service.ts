@@ -8,13 +8,16 @@ import { isUniqueViolation } from '../storage/errors.ts';
 import {
   deleteSession,
   findSessionUser,
+  findTenantUserByEmail,
   findUsersByEmail,
   hasActiveUser,
   insertSession,
   insertUser,
+  markUserDisabled,
   type UserRow,
 } from '../storage/users.repository.ts';
 import { beginSignInAttempt, type Client, failSignInAttempt, succeedSignInAttempt } from './auth-throttle.service.ts';
+import { recordAudit } from './audit.service.ts';
 import { requireTenant } from './tenants.service.ts';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -70,9 +73,10 @@ export async function anyoneCanSignIn(db: Db): Promise<boolean> {
   return hasActiveUser(db);
 }
 
+/** A person who signs in to the web app. `by` is who asked (an actor id; the command line when not given). */
 export async function createUser(
   db: Db,
-  input: { tenantId: string; email: string; password: string; role: Role },
+  input: { tenantId: string; email: string; password: string; role: Role; by?: string },
 ): Promise<{ id: string; email: string; role: Role }> {
   const email = input.email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
@@ -84,13 +88,35 @@ export async function createUser(
   await checkPasswordRules(input.password);
   await requireTenant(db, input.tenantId);
   const id = randomUUID();
+  const passwordHash = await hashPassword(input.password);
   try {
-    await insertUser(db, { tenantId: input.tenantId, id, email, passwordHash: await hashPassword(input.password), role: input.role });
+    await db.transaction().execute(async (trx) => {
+      await insertUser(trx, { tenantId: input.tenantId, id, email, passwordHash, role: input.role });
+      await recordAudit(trx, { tenantId: input.tenantId, id: input.by ?? 'cli' }, [
+        { action: 'user.created', subjectType: 'user', subjectId: id, after: { email, role: input.role } },
+      ]);
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new DomainError('USER_ALREADY_EXISTS', `email: ${email} already has an account in this tenant`);
     throw error;
   }
   return { id, email, role: input.role };
+}
+
+/** Disables a user of the actor's tenant: they can no longer sign in, and their sessions end. Twice is harmless. */
+export async function disableUser(db: Db, actor: Actor, rawEmail: string): Promise<{ id: string; email: string; disabledAt: Date }> {
+  const email = rawEmail.trim().toLowerCase();
+  return db.transaction().execute(async (trx) => {
+    const user = await findTenantUserByEmail(trx, actor.tenantId, email);
+    if (!user) throw new DomainError('USER_NOT_FOUND', `email: no user ${email} in this tenant`, { email });
+    if (user.disabledAt) return { id: user.id, email, disabledAt: user.disabledAt };
+    const at = new Date();
+    await markUserDisabled(trx, actor.tenantId, user.id, at);
+    await recordAudit(trx, actor, [
+      { action: 'user.disabled', subjectType: 'user', subjectId: user.id, before: { disabledAt: null }, after: { disabledAt: at } },
+    ]);
+    return { id: user.id, email, disabledAt: at };
+  });
 }
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest();

@@ -14,6 +14,12 @@ export type CaptureRow = {
   capturedAt: Date;
   capturedBy: string;
   station: string | null;
+  /** Whether the capture holds its unit (false once corrected, returned or its order cancelled). */
+  unitActive: boolean;
+  /** The capture that corrected this one (it then no longer counts in the order), if any. */
+  replacedBy: number | null;
+  /** On a capture made by a correction: why the serial it replaced was wrong. */
+  correctionReason: string | null;
 };
 
 export type NewCapture = {
@@ -56,6 +62,7 @@ export async function findUnitsBySerials(
   tenantId: string,
   serials: string[],
   productIds: number[] | null,
+  options: { lock?: boolean } = {},
 ): Promise<RegistryUnit[]> {
   if (serials.length === 0) return [];
   const rows = await sql<{
@@ -73,6 +80,7 @@ export async function findUnitsBySerials(
     LEFT JOIN orders o ON o.tenant_id = u.tenant_id AND o.id = u.order_id
     WHERE u.tenant_id = ${tenantId}::uuid AND u.serial = any(${serials}::text[])
       AND (${productIds}::bigint[] IS NULL OR u.product_id = any(${productIds}::bigint[]))
+    ${options.lock ? sql`FOR UPDATE OF u` : sql``}
   `.execute(db);
   return rows.rows.map((r) => ({
     productId: r.product_id,
@@ -88,7 +96,21 @@ export async function findUnitsBySerials(
 export async function findCapturesForOrder(db: Db, tenantId: string, orderId: number): Promise<CaptureRow[]> {
   const rows = await db
     .selectFrom('order_serials')
-    .select(['id', 'line_no', 'product_id', 'serial', 'scanned', 'lot', 'expiry', 'captured_at', 'captured_by', 'station'])
+    .select([
+      'id',
+      'line_no',
+      'product_id',
+      'serial',
+      'scanned',
+      'lot',
+      'expiry',
+      'captured_at',
+      'captured_by',
+      'station',
+      'unit_active',
+      'replaced_by',
+      'correction_reason',
+    ])
     .where('tenant_id', '=', tenantId)
     .where('order_id', '=', orderId)
     .orderBy('id')
@@ -104,6 +126,9 @@ export async function findCapturesForOrder(db: Db, tenantId: string, orderId: nu
     capturedAt: r.captured_at,
     capturedBy: r.captured_by,
     station: r.station,
+    unitActive: r.unit_active,
+    replacedBy: r.replaced_by,
+    correctionReason: r.correction_reason,
   }));
 }
 
@@ -297,4 +322,126 @@ export async function findHeldUnitsInOrder(
     ORDER BY p.sku, u.serial
   `.execute(db);
   return rows.rows;
+}
+
+/** Thrown when a concurrent correction replaced the same capture first (the transaction must roll back). */
+export class CorrectionLost extends Error {
+  constructor() {
+    super('the capture was corrected by a concurrent correction');
+    this.name = 'CorrectionLost';
+  }
+}
+
+export type NewCorrection = {
+  /** The capture that was wrong. */
+  oldCaptureId: number;
+  lineNo: number;
+  productId: number;
+  oldSerial: string;
+  newSerial: string;
+  reason: string;
+  scanned: boolean;
+  uniqueInOrder: boolean;
+  scope: DuplicateScope;
+  /** When the order shipped: the time the new unit really left, for its event. */
+  shippedAt: Date;
+};
+
+/**
+ * Corrects a shipped order's capture: a capture of the new serial is added (it holds its unit,
+ * now shipped in this order), and the old one points at it and gives its unit up. The old unit goes
+ * back to the state it had before it entered this order (read from the event that put it there),
+ * unless another capture in the order still holds it or it has moved on since. History gets two
+ * events, both pointing (corrects_event_id) at the old unit's event that shipped it in this order:
+ * `correction` on the new unit, then `corrected` on the old one. Returns null, writing nothing,
+ * when the old capture was corrected already.
+ */
+export async function insertCorrection(db: Db, ctx: CaptureContext, c: NewCorrection): Promise<{ captureId: number } | null> {
+  const claimed = await sql<{ id: number | null; replaced: number }>`
+    WITH replacement AS (
+      INSERT INTO order_serials
+        (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope,
+         captured_at, captured_by, station, correction_reason)
+      SELECT ${ctx.tenantId}::uuid, ${ctx.orderId}::bigint, ${c.lineNo}::int, ${c.productId}::bigint, ${c.newSerial},
+             ${c.scanned}, ${c.uniqueInOrder}, ${c.scope}, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}, ${c.reason}
+      FROM order_serials o
+      WHERE o.tenant_id = ${ctx.tenantId}::uuid AND o.order_id = ${ctx.orderId}::bigint AND o.id = ${c.oldCaptureId}::bigint
+        AND o.replaced_by IS NULL
+      RETURNING id
+    ),
+    replaced AS (
+      UPDATE order_serials SET replaced_by = (SELECT id FROM replacement), unit_active = false, unique_in_order = false
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint AND id = ${c.oldCaptureId}::bigint
+        AND replaced_by IS NULL AND EXISTS (SELECT 1 FROM replacement)
+      RETURNING id
+    )
+    SELECT (SELECT id FROM replacement) AS id, (SELECT count(*) FROM replaced)::int AS replaced
+  `.execute(db);
+  const captureId = claimed.rows[0]?.id ?? null;
+  if (captureId === null) return null;
+  // Another correction took the old capture while this one waited for its row: this one must not stand.
+  if (claimed.rows[0].replaced !== 1) throw new CorrectionLost();
+
+  await sql`
+    WITH entered AS (
+      SELECT details FROM serial_events
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND product_id = ${c.productId}::bigint AND serial = ${c.oldSerial}
+        AND order_id = ${ctx.orderId}::bigint AND type IN ('packed', 'correction')
+      ORDER BY id DESC LIMIT 1
+    ),
+    shipping AS (
+      SELECT id, occurred_at FROM serial_events
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND product_id = ${c.productId}::bigint AND serial = ${c.oldSerial}
+        AND order_id = ${ctx.orderId}::bigint AND type IN ('shipped', 'correction')
+      ORDER BY id DESC LIMIT 1
+    ),
+    still AS (
+      SELECT 1 FROM order_serials
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
+        AND product_id = ${c.productId}::bigint AND serial = ${c.oldSerial} AND replaced_by IS NULL
+      LIMIT 1
+    ),
+    restored AS (
+      UPDATE serial_units u
+      SET status = COALESCE((SELECT details->>'previousStatus' FROM entered), 'in_stock'),
+          order_id = (SELECT (details->>'previousOrderId')::bigint FROM entered),
+          updated_at = ${ctx.at}::timestamptz
+      WHERE u.tenant_id = ${ctx.tenantId}::uuid AND u.product_id = ${c.productId}::bigint AND u.serial = ${c.oldSerial}
+        AND u.order_id = ${ctx.orderId}::bigint AND u.status = 'shipped' AND NOT EXISTS (SELECT 1 FROM still)
+      RETURNING u.status
+    ),
+    previous AS (
+      SELECT status, order_id FROM serial_units
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND product_id = ${c.productId}::bigint AND serial = ${c.newSerial}
+    ),
+    unit AS (
+      INSERT INTO serial_units (tenant_id, product_id, serial, status, order_id, first_seen_at, updated_at)
+      VALUES (${ctx.tenantId}::uuid, ${c.productId}::bigint, ${c.newSerial}, 'shipped', ${ctx.orderId}::bigint,
+              ${ctx.at}::timestamptz, ${ctx.at}::timestamptz)
+      ON CONFLICT (tenant_id, product_id, serial) DO UPDATE
+        SET status = 'shipped', order_id = EXCLUDED.order_id, updated_at = EXCLUDED.updated_at
+      RETURNING 1
+    ),
+    correction AS (
+      INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details, corrects_event_id)
+      SELECT ${ctx.tenantId}::uuid, ${c.productId}::bigint, ${c.newSerial}, 'correction', ${ctx.orderId}::bigint,
+             ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station},
+             jsonb_strip_nulls(jsonb_build_object(
+               'correctsSerial', ${c.oldSerial}::text, 'reason', ${c.reason}::text, 'scanned', ${c.scanned}::boolean,
+               'previousStatus', (SELECT status FROM previous), 'previousOrderId', (SELECT order_id FROM previous),
+               'shippedAt', ${c.shippedAt}::timestamptz)),
+             (SELECT id FROM shipping)
+      RETURNING id
+    )
+    INSERT INTO serial_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor, station, details, corrects_event_id)
+    SELECT ${ctx.tenantId}::uuid, ${c.productId}::bigint, ${c.oldSerial}, 'corrected', ${ctx.orderId}::bigint,
+           ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station},
+           jsonb_strip_nulls(jsonb_build_object(
+             'newSerial', ${c.newSerial}::text, 'reason', ${c.reason}::text,
+             'restoredStatus', (SELECT status FROM restored),
+             'correctiveEventId', (SELECT id FROM correction),
+             'correctedEventAt', (SELECT occurred_at FROM shipping))),
+           (SELECT id FROM shipping)
+  `.execute(db);
+  return { captureId };
 }

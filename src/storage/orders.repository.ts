@@ -13,6 +13,8 @@ export type OrderRow = {
   carrier: string | null;
   trackingNumber: string | null;
   shippedAt: Date | null;
+  /** who shipped it (an actor id; shown by name) */
+  shippedBy: string | null;
   createdAt: Date;
 };
 
@@ -35,6 +37,7 @@ const orderColumns = [
   'carrier',
   'tracking_number',
   'shipped_at',
+  'shipped_by',
   'created_at',
 ] as const;
 
@@ -50,6 +53,7 @@ type RawOrder = {
   carrier: string | null;
   tracking_number: string | null;
   shipped_at: Date | null;
+  shipped_by: string | null;
   created_at: Date;
 };
 
@@ -68,6 +72,7 @@ function toOrder(r: RawOrder): OrderRow {
     carrier: r.carrier,
     trackingNumber: r.tracking_number,
     shippedAt: r.shipped_at,
+    shippedBy: r.shipped_by,
     createdAt: r.created_at,
   };
 }

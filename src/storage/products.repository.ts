@@ -70,24 +70,28 @@ export async function insertProducts(db: Db, tenantId: string, products: NewProd
   return rows.map(toProduct);
 }
 
-export async function findProductBySku(db: Db, tenantId: string, sku: string): Promise<ProductRow | undefined> {
-  const row = await db
-    .selectFrom('products')
-    .select(columns)
-    .where('tenant_id', '=', tenantId)
-    .where('sku', '=', sku)
-    .executeTakeFirst();
+export async function findProductBySku(
+  db: Db,
+  tenantId: string,
+  sku: string,
+  options: { lock?: boolean } = {},
+): Promise<ProductRow | undefined> {
+  let query = db.selectFrom('products').select(columns).where('tenant_id', '=', tenantId).where('sku', '=', sku);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row && toProduct(row);
 }
 
-export async function findProductsBySkus(db: Db, tenantId: string, skus: string[]): Promise<ProductRow[]> {
+/** The products with these SKUs; with `lock`, their rows are locked for the transaction (in SKU order). */
+export async function findProductsBySkus(db: Db, tenantId: string, skus: string[], options: { lock?: boolean } = {}): Promise<ProductRow[]> {
   if (skus.length === 0) return [];
-  const rows = await db
+  let query = db
     .selectFrom('products')
     .select(columns)
     .where('tenant_id', '=', tenantId)
-    .where('sku', '=', sql<string>`any(${skus}::text[])`)
-    .execute();
+    .where('sku', '=', sql<string>`any(${skus}::text[])`);
+  if (options.lock) query = query.orderBy('sku').forUpdate();
+  const rows = await query.execute();
   return rows.map(toProduct);
 }
 

@@ -42,7 +42,8 @@ function reportWhere(tenantId: string, filter: SerialReportFilter, after: Report
     params.push(value);
     return `$${params.length}`;
   };
-  const clauses = [`o.tenant_id = $1::uuid`, `o.status = 'shipped'`];
+  // A corrected capture is not in the report: the capture that corrected it is.
+  const clauses = [`o.tenant_id = $1::uuid`, `o.status = 'shipped'`, `s.replaced_by IS NULL`];
   if (filter.shippedFrom) clauses.push(`o.shipped_at >= ${p(filter.shippedFrom.toISOString())}::timestamptz`);
   if (filter.shippedBefore) clauses.push(`o.shipped_at < ${p(filter.shippedBefore.toISOString())}::timestamptz`);
   if (filter.sku) clauses.push(`p.sku = ${p(filter.sku)}`);

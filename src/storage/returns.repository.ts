@@ -51,7 +51,7 @@ export async function findReturnUnits(db: Db, tenantId: string, orderId: number,
                      AND s.product_id = u.product_id AND s.unit_active) AS active_here,
            EXISTS (SELECT 1 FROM order_serials s
                    WHERE s.tenant_id = u.tenant_id AND s.order_id = ${orderId}::bigint AND s.serial = u.serial
-                     AND s.product_id = u.product_id) AS captured_here
+                     AND s.product_id = u.product_id AND s.replaced_by IS NULL) AS captured_here
     FROM serial_units u
     JOIN products p ON p.tenant_id = u.tenant_id AND p.id = u.product_id
     LEFT JOIN orders o ON o.tenant_id = u.tenant_id AND o.id = u.order_id

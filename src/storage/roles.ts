@@ -10,7 +10,7 @@ import type { Db } from './database.ts';
  */
 
 /** History tables: the runtime role may read and append, never change or remove. */
-export const appendOnlyTables = ['serial_events'] as const;
+export const appendOnlyTables = ['serial_events', 'audit_events'] as const;
 
 /** kysely's Migrator bookkeeping: the runtime role may read it (to see the schema is current) only. */
 export const migrationTables = ['unitrace_migrations', 'unitrace_migrations_lock'] as const;

@@ -87,6 +87,10 @@ export interface OrderSerialsTable {
   captured_at: Timestamp;
   captured_by: string;
   station: string | null;
+  /** The capture that corrected this one (then unit_active is false). */
+  replaced_by: number | null;
+  /** On a capture made by a correction: why. */
+  correction_reason: string | null;
 }
 
 export interface SerialUnitsTable {
@@ -253,6 +257,18 @@ export interface WebhookDeliveriesTable {
   updated_at: Timestamp;
 }
 
+export interface AuditEventsTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  at: Generated<Date>;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: ColumnType<Record<string, unknown> | null, string | null, never>;
+  after: ColumnType<Record<string, unknown> | null, string | null, never>;
+}
+
 export interface Database {
   returns: ReturnsTable;
   return_items: ReturnItemsTable;
@@ -275,4 +291,5 @@ export interface Database {
   order_serials: OrderSerialsTable;
   serial_units: SerialUnitsTable;
   serial_events: SerialEventsTable;
+  audit_events: AuditEventsTable;
 }

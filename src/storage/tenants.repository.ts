@@ -19,11 +19,51 @@ export async function listTenants(db: Db): Promise<Array<{ id: string; name: str
 export async function insertApiKey(
   db: Db,
   key: { tenantId: string; id: string; keyHash: Buffer; role: Role; label: string | null },
-): Promise<void> {
-  await db
+): Promise<{ createdAt: Date }> {
+  const row = await db
     .insertInto('api_keys')
     .values({ tenant_id: key.tenantId, id: key.id, key_hash: key.keyHash, role: key.role, label: key.label })
+    .returning('created_at')
+    .executeTakeFirstOrThrow();
+  return { createdAt: row.created_at };
+}
+
+export type ApiKeyRow = { id: string; role: Role; label: string | null; createdAt: Date; revokedAt: Date | null };
+
+const keyColumns = ['id', 'role', 'label', 'created_at', 'revoked_at'] as const;
+
+function toKey(r: { id: string; role: Role; label: string | null; created_at: Date; revoked_at: Date | null }): ApiKeyRow {
+  return { id: r.id, role: r.role, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
+}
+
+/** The tenant's API keys, newest first (never their hashes). */
+export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(keyColumns)
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
     .execute();
+  return rows.map(toKey);
+}
+
+export async function findApiKey(db: Db, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<ApiKeyRow | undefined> {
+  let query = db.selectFrom('api_keys').select(keyColumns).where('tenant_id', '=', tenantId).where('id', '=', id);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toKey(row);
+}
+
+export async function markApiKeyRevoked(db: Db, tenantId: string, id: string, at: Date): Promise<ApiKeyRow> {
+  const row = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returning(keyColumns)
+    .executeTakeFirstOrThrow();
+  return toKey(row);
 }
 
 export async function findActiveApiKey(
@@ -73,8 +113,10 @@ function toSettings(row: {
   };
 }
 
-export async function findSettings(db: Db, tenantId: string): Promise<SettingsRow> {
-  const row = await db.selectFrom('settings').select(settingsColumns).where('tenant_id', '=', tenantId).executeTakeFirst();
+export async function findSettings(db: Db, tenantId: string, options: { lock?: boolean } = {}): Promise<SettingsRow> {
+  let query = db.selectFrom('settings').select(settingsColumns).where('tenant_id', '=', tenantId);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row
     ? toSettings(row)
     : { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false, orderNumberFormat: null };

@@ -64,3 +64,25 @@ export async function findSessionUser(db: Db, tenantId: string, tokenHash: Buffe
 export async function deleteSession(db: Db, tenantId: string, tokenHash: Buffer): Promise<void> {
   await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash).execute();
 }
+
+/** The tenant's user with this email, disabled or not, locked for the transaction. */
+export async function findTenantUserByEmail(
+  db: Db,
+  tenantId: string,
+  email: string,
+): Promise<{ id: string; email: string; role: Role; disabledAt: Date | null } | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'role', 'disabled_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('email', '=', email)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && { id: row.id, email: row.email, role: row.role, disabledAt: row.disabled_at };
+}
+
+/** Disables a user and ends their sessions. */
+export async function markUserDisabled(db: Db, tenantId: string, userId: string, at: Date): Promise<void> {
+  await db.updateTable('users').set({ disabled_at: at }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
+  await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+}

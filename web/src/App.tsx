@@ -7,6 +7,7 @@ import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { Header } from './components/Header.tsx';
 import { roleAllows } from './domain.ts';
 import { Link, matchRoute, navigate, paths, type Route, useLocation } from './router.ts';
+import { AuditScreen } from './screens/audit/AuditScreen.tsx';
 import { OrderImportScreen, ProductImportScreen } from './screens/imports/ImportScreens.tsx';
 import { OrderScreen } from './screens/orders/OrderScreen.tsx';
 import { OrdersScreen } from './screens/orders/OrdersScreen.tsx';
@@ -49,6 +50,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <SerialScreen serial={route.serial} />;
     case 'report':
       return <ReportScreen />;
+    case 'audit':
+      return <AuditScreen />;
     case 'home':
     case 'sign-in':
       return null;

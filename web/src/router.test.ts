@@ -18,6 +18,7 @@ describe('matchRoute', () => {
     ['/serials/SN%20001', { name: 'serial', serial: 'SN 001' }],
     ['/report', { name: 'report' }],
     ['/settings', { name: 'settings' }],
+    ['/audit', { name: 'audit' }],
   ])('reads %s', (path, route) => {
     expect(matchRoute(path)).toEqual(route);
   });

@@ -20,6 +20,7 @@ export type Route =
   | { name: 'returns' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
+  | { name: 'audit' }
   | { name: 'not-found'; path: string };
 
 function decode(segment: string): string | null {
@@ -52,6 +53,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'returns' };
       case 'report':
         return { name: 'report' };
+      case 'audit':
+        return { name: 'audit' };
     }
   }
   if (parts.length === 2 || (parts.length === 3 && third === 'edit')) {
@@ -88,6 +91,7 @@ export const paths = {
         : '/returns',
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
+  audit: '/audit',
   signIn: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
 };
 

@@ -128,6 +128,39 @@ export function reportFilter(state: ReportState) {
   return filter;
 }
 
+// Audit trail ------------------------------------------------------------------------------------
+
+export type AuditState = { subject: string; action: string; actor: string; from: string; to: string; pages: string[] };
+
+export function readAuditState(query: URLSearchParams): AuditState {
+  const day = (key: string) => {
+    const value = query.get(key) ?? '';
+    return DAY.test(value) ? value : '';
+  };
+  return {
+    subject: text(query, 'subject', 260),
+    action: text(query, 'action', 100),
+    actor: text(query, 'actor', 260),
+    from: day('from'),
+    to: day('to'),
+    pages: readCursorStack(query.get('cursor')),
+  };
+}
+
+/** The filter part of the audit state, as the API takes it (blank fields left out). */
+export function auditFilter(state: AuditState) {
+  const filter: { subject?: string; action?: string; actor?: string; from?: string; to?: string } = {};
+  for (const key of ['subject', 'action', 'actor', 'from', 'to'] as const) {
+    const value = state[key].trim();
+    if (value) filter[key] = value;
+  }
+  return filter;
+}
+
+export function auditSearch(state: AuditState): string {
+  return toSearch({ ...auditFilter(state), cursor: writeCursorStack(state.pages) });
+}
+
 // Pages of any other list (serial prefix matches) ----------------------------------------------
 
 export function readPages(query: URLSearchParams): string[] {

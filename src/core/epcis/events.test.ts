@@ -123,3 +123,41 @@ describe('document pieces', () => {
     expect(JSON.parse(text).epcisBody.eventList).toEqual([]);
   });
 });
+
+describe('toObjectEvent of a corrected serial', () => {
+  it('exports the correction as the right unit shipping at the order’s ship time', () => {
+    const event = toObjectEvent(
+      TENANT,
+      historyEvent({ id: 9, type: 'correction', serial: 'SN-2', details: { correctsSerial: 'SN-1', shippedAt: '2026-11-20T08:00:00+00:00' }, correctsEventId: 5 }),
+    );
+    expect(event).toMatchObject({
+      eventID: eventUri(TENANT, 9),
+      eventTime: '2026-11-20T08:00:00.000Z',
+      epcList: ['https://id.gs1.org/01/09506000134352/21/SN-2'],
+      bizStep: 'shipping',
+      disposition: 'in_transit',
+      destinationList: [{ type: 'owning_party', destination: expect.any(String) }],
+    });
+    expect(event).not.toHaveProperty('errorDeclaration');
+  });
+
+  it('exports the wrong unit’s corrected event as the error declaration of the event it corrects (same eventID and time)', () => {
+    const event = toObjectEvent(
+      TENANT,
+      historyEvent({
+        id: 10,
+        type: 'corrected',
+        occurredAt: new Date('2026-11-23T12:00:00Z'),
+        details: { newSerial: 'SN-2', correctiveEventId: 9, correctedEventAt: '2026-11-20T08:00:00+00:00' },
+        correctsEventId: 5,
+      }),
+    );
+    expect(event).toMatchObject({
+      eventID: eventUri(TENANT, 5),
+      eventTime: '2026-11-20T08:00:00.000Z',
+      epcList: ['https://id.gs1.org/01/09506000134352/21/SN-1'],
+      bizStep: 'shipping',
+      errorDeclaration: { declarationTime: '2026-11-23T12:00:00.000Z', reason: 'incorrect_data', correctiveEventIDs: [eventUri(TENANT, 9)] },
+    });
+  });
+});

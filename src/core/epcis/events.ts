@@ -17,6 +17,8 @@ export type HistoryEvent = {
   occurredAt: Date;
   station: string | null;
   details: Record<string, unknown>;
+  /** The event this one corrects (corrections of a shipped order's serial). */
+  correctsEventId?: number | null;
   sku: string;
   gtin: string | null;
   orderNumber: string | null;
@@ -36,6 +38,7 @@ export type EpcisObjectEvent = {
   bizTransactionList?: Array<{ type: string; bizTransaction: string }>;
   sourceList?: Array<{ type: string; source: string }>;
   destinationList?: Array<{ type: string; destination: string }>;
+  errorDeclaration?: { declarationTime: string; reason: string; correctiveEventIDs?: string[] };
 };
 
 type Vocabulary = { action: EpcisAction; bizStep: string; disposition: string };
@@ -52,6 +55,10 @@ export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
   unpacked: { action: 'OBSERVE', bizStep: 'unpacking', disposition: 'in_progress' },
   shipped: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
   released: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
+  // A shipped order's serial corrected: the right unit is observed shipping (at the order's ship
+  // time); the wrong unit's shipping event is declared in error (toObjectEvent).
+  correction: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
+  corrected: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
   // Returns (docs/returns.md): taken back, held for review, taken in by review, restocked, scrapped.
   returned: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'returned' },
   return_held: { action: 'OBSERVE', bizStep: 'holding', disposition: 'non_sellable_other' },
@@ -59,6 +66,14 @@ export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
   restocked: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
   scrapped: { action: 'OBSERVE', bizStep: 'destroying', disposition: 'destroyed' },
 };
+
+const SHIPPING_TYPES = new Set(['shipped', 'correction', 'corrected']);
+
+function timeOf(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
 
 /** The disposition a unit has after a mis-scan is removed: that of the status it went back to. */
 const RESTORED_DISPOSITION: Readonly<Record<string, string>> = {
@@ -85,10 +100,18 @@ function vocabularyOf(event: HistoryEvent): Partial<Vocabulary> & { action: Epci
 /** The EPCIS ObjectEvent of one history event of `tenantId`. Times are UTC (+00:00). */
 export function toObjectEvent(tenantId: string, event: HistoryEvent): EpcisObjectEvent {
   const vocabulary = vocabularyOf(event);
+  // A `corrected` event is exported as EPCIS 2.0's error declaration: the event it corrects, with
+  // that event's eventID and time, and `errorDeclaration` naming the corrective event.
+  const declares = event.type === 'corrected' && event.correctsEventId != null;
+  const eventTime = declares
+    ? (timeOf(event.details.correctedEventAt) ?? event.occurredAt)
+    : event.type === 'correction'
+      ? (timeOf(event.details.shippedAt) ?? event.occurredAt)
+      : event.occurredAt;
   const out: EpcisObjectEvent = {
     type: 'ObjectEvent',
-    eventID: eventUri(tenantId, event.id),
-    eventTime: event.occurredAt.toISOString(),
+    eventID: eventUri(tenantId, declares ? event.correctsEventId! : event.id),
+    eventTime: eventTime.toISOString(),
     eventTimeZoneOffset: '+00:00',
     epcList: [unitEpc(tenantId, event)],
     action: vocabulary.action,
@@ -98,7 +121,7 @@ export function toObjectEvent(tenantId: string, event: HistoryEvent): EpcisObjec
   if (event.station) out.readPoint = { id: stationUri(tenantId, event.station) };
   if (event.orderNumber !== null) {
     out.bizTransactionList = [{ type: 'po', bizTransaction: orderUri(tenantId, event.orderNumber) }];
-    if (event.type === 'shipped') {
+    if (SHIPPING_TYPES.has(event.type)) {
       out.sourceList = [{ type: 'owning_party', source: tenantUri(tenantId) }];
       out.destinationList = [
         {
@@ -107,6 +130,14 @@ export function toObjectEvent(tenantId: string, event: HistoryEvent): EpcisObjec
         },
       ];
     }
+  }
+  if (declares) {
+    const corrective = event.details.correctiveEventId;
+    out.errorDeclaration = {
+      declarationTime: event.occurredAt.toISOString(),
+      reason: 'incorrect_data',
+      ...(typeof corrective === 'number' ? { correctiveEventIDs: [eventUri(tenantId, corrective)] } : {}),
+    };
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { orderStatuses } from '../../core/model.ts';
 import { cancelOrder, createOrder, findOrders, getOrder } from '../../services/orders.service.ts';
+import { correctSerial } from '../../services/corrections.service.ts';
 import { captureSerial, captureSerialBatch, recordScan, removeSerial, shipOrder } from '../../services/packing.service.ts';
 import type { Db } from '../../storage/database.ts';
 import { presentOrder, presentOrderSummary } from '../presenters.ts';
@@ -167,6 +168,35 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, {
     async (request) => {
       const { station, ...item } = request.body;
       return removeSerial(db, request.actor, request.params.orderNumber, item, { station });
+    },
+  );
+
+  app.post(
+    '/orders/:orderNumber/corrections',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['orders'],
+        description:
+          "Corrects a serial of a shipped order that proved wrong (the packer scanned another unit's label): `newSerial` takes the place of `serial` on the SKU's line, shipped in this order, judged like a capture (format, not out elsewhere, not held); the wrong unit goes back to where it was before. Nothing in the history is edited: the new unit gets a `correction` event and the old one a `corrected` event, both with the reason. Before shipping, remove the serial and capture the right one instead (409 ORDER_NOT_SHIPPED). Answers with the order.",
+        params: OrderParams,
+        body: Type.Object(
+          {
+            sku: Sku,
+            serial: Serial,
+            newSerial: Serial,
+            reason: Type.String({ minLength: 1, maxLength: 500, description: 'why the serial was wrong; shown with the correction' }),
+            scanned: Type.Optional(Type.Boolean({ description: 'true when the new serial was scanned, false (default) when typed' })),
+            station: Station,
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { station, ...input } = request.body;
+      const order = await correctSerial(db, request.actor, request.params.orderNumber, input, { station });
+      return reply.status(201).send(presentOrder(order));
     },
   );
 

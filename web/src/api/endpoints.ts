@@ -1,5 +1,7 @@
 import { apiBlob, apiRequest, queryString, seg } from './client.ts';
 import type {
+  AuditEntry,
+  AuditFilter,
   CaptureResult,
   DailyUnits,
   GenerateMode,
@@ -109,10 +111,18 @@ export const shipOrder = (
   input: { carrier?: string | null; trackingNumber?: string | null; station?: string },
 ) => apiRequest<Order>('POST', `/orders/${seg(orderNumber)}/ship`, { json: input });
 
+/** Corrects a serial of a shipped order that proved wrong (admin); answers with the order. */
+export const correctSerial = (orderNumber: string, input: { sku: string; serial: string; newSerial: string; reason: string }) =>
+  apiRequest<Order>('POST', `/orders/${seg(orderNumber)}/corrections`, { json: input });
+
 // serials
 export const findSerial = (serial: string, o: Signal = {}) => apiRequest<SerialLookup>('GET', `/serials/${seg(serial)}`, o);
 export const searchSerials = (query: { prefix: string; limit?: number; cursor?: string }, o: Signal = {}) =>
   apiRequest<Page<Unit>>('GET', '/serials', { query, ...o });
+
+// audit trail (admin)
+export const listAudit = (query: AuditFilter & { limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<AuditEntry>>('GET', '/audit', { query, ...o });
 
 // report
 export const reportPage = (query: ReportFilter & { limit?: number; cursor?: string }, o: Signal = {}) =>

@@ -87,6 +87,18 @@ export type Capture = {
   station: string | null;
   lot?: string | null;
   expiry?: string | null;
+  /** Set on a capture made by a correction: why the serial it replaced was wrong. */
+  correctionReason?: string | null;
+};
+
+/** A serial of a shipped order that proved wrong, and the serial that replaced it. */
+export type Correction = {
+  serial: string;
+  newSerial: string;
+  reason: string;
+  correctedAt: string | null;
+  /** who, by name */
+  correctedBy: string;
 };
 
 export type OrderLine = {
@@ -99,9 +111,15 @@ export type OrderLine = {
   captured: number;
   serials: string[];
   captures: Capture[];
+  /** Corrections of the line's serials after shipping, oldest first (older servers leave it out). */
+  corrections?: Correction[];
 };
 
-export type Order = OrderSummary & { lines: OrderLine[] };
+export type Order = OrderSummary & {
+  /** who shipped it, by name */
+  shippedBy?: string | null;
+  lines: OrderLine[];
+};
 
 export type CaptureResult = { sku: string; serial: string; captured: number; quantity: number };
 
@@ -236,3 +254,16 @@ export type WebhookDelivery = {
   deliveredAt: string | null;
   createdAt: string;
 };
+
+/** One entry of the audit trail: who (by name) changed what. */
+export type AuditEntry = {
+  id: number;
+  at: string | null;
+  actor: string;
+  action: string;
+  subject: { type: string; id: string | null; name: string | null };
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+};
+
+export type AuditFilter = { subject?: string; action?: string; actor?: string; from?: string; to?: string };

@@ -12,6 +12,7 @@ const sections = [
   { to: '/products', label: 'Products', role: 'viewer' },
   { to: '/report', label: 'Report', role: 'viewer' },
   { to: '/settings', label: 'Settings', role: 'viewer' },
+  { to: '/audit', label: 'Audit', role: 'admin' },
 ] as const;
 
 /** On every page: the sections the user's role can use, the serial search, and signing out. */

@@ -1,6 +1,6 @@
-import { useState } from 'react';
-import { cancelOrder, getOrder } from '../../api/endpoints.ts';
-import type { OrderLine } from '../../api/types.ts';
+import { type FormEvent, useState } from 'react';
+import { cancelOrder, correctSerial, getOrder } from '../../api/endpoints.ts';
+import type { Order, OrderLine } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -106,6 +106,12 @@ export function OrderScreen({ orderNumber }: { orderNumber: string }) {
               <dt>Shipped</dt>
               <dd>{formatDateTime(o.shippedAt)}</dd>
             </div>
+            {o.shippedBy && (
+              <div>
+                <dt>Shipped by</dt>
+                <dd>{o.shippedBy}</dd>
+              </div>
+            )}
           </dl>
 
           <h2>Lines</h2>
@@ -127,7 +133,13 @@ export function OrderScreen({ orderNumber }: { orderNumber: string }) {
                   )}
                 </p>
               ) : (
-                <CapturesTable line={line} />
+                <>
+                  <CapturesTable line={line} />
+                  <CorrectionsList line={line} />
+                  {o.status === 'shipped' && isAdmin && (
+                    <CorrectionForm orderNumber={o.orderNumber} line={line} onCorrected={(next) => order.setData(next)} />
+                  )}
+                </>
               )}
             </div>
           ))}
@@ -151,6 +163,7 @@ function CapturesTable({ line }: { line: OrderLine }) {
             <th scope="col">Serial</th>
             <th scope="col">Method</th>
             <th scope="col">Captured</th>
+            <th scope="col">By</th>
             <th scope="col">Station</th>
             {lots && <th scope="col">Lot</th>}
             {lots && <th scope="col">Expiry</th>}
@@ -164,6 +177,7 @@ function CapturesTable({ line }: { line: OrderLine }) {
               </td>
               <td>{c.captureMethod}</td>
               <td>{formatDateTime(c.capturedAt)}</td>
+              <td>{c.capturedBy ?? '—'}</td>
               <td>{c.station ?? '—'}</td>
               {lots && <td className="mono">{c.lot ?? '—'}</td>}
               {lots && <td>{c.expiry ?? '—'}</td>}
@@ -172,5 +186,106 @@ function CapturesTable({ line }: { line: OrderLine }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The line's serials corrected after shipping: the wrong one struck through, what replaced it, why and by whom. */
+function CorrectionsList({ line }: { line: OrderLine }) {
+  const corrections = line.corrections ?? [];
+  if (corrections.length === 0) return null;
+  return (
+    <div className="corrections">
+      <h4>Corrections</h4>
+      <ul aria-label={`Corrections of ${line.sku}`}>
+        {corrections.map((c, i) => (
+          <li key={`${c.serial}-${i}`}>
+            <del className="mono" aria-label={`${c.serial} (corrected)`}>
+              <Link to={paths.serial(c.serial)}>{c.serial}</Link>
+            </del>{' '}
+            → <Link to={paths.serial(c.newSerial)}>{c.newSerial}</Link>
+            <span className="correction-reason"> — {c.reason}</span>
+            <span className="hint">
+              {' '}
+              ({c.correctedBy}, {formatDateTime(c.correctedAt)})
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** For admins on a shipped order: replace a serial that proved wrong (the server judges the new one). */
+function CorrectionForm({ orderNumber, line, onCorrected }: { orderNumber: string; line: OrderLine; onCorrected: (order: Order) => void }) {
+  const [open, setOpen] = useState(false);
+  const [serial, setSerial] = useState(line.serials[0] ?? '');
+  const [newSerial, setNewSerial] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const id = (name: string) => `correct-${line.sku}-${name}`;
+
+  if (!open) {
+    return (
+      <p>
+        {done && <span role="status">{done} </span>}
+        <button type="button" className="secondary" onClick={() => { setOpen(true); setDone(null); setSerial(line.serials[0] ?? ''); }}>
+          Correct a serial of {line.sku}…
+        </button>
+      </p>
+    );
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await correctSerial(orderNumber, { sku: line.sku, serial, newSerial: newSerial.trim(), reason: reason.trim() });
+      setDone(`Corrected: ${serial} is now ${newSerial.trim()}.`);
+      setOpen(false);
+      setNewSerial('');
+      setReason('');
+      onCorrected(next);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="panel correction-form" aria-label={`Correct a serial of ${line.sku}`} onSubmit={(e) => void submit(e)}>
+      <p className="hint">
+        The order has shipped. If a serial proved wrong (another unit&apos;s label was scanned), give the right one and why: the
+        wrong unit goes back to where it was, and both units&apos; histories keep the correction.
+      </p>
+      <div className="field">
+        <label htmlFor={id('serial')}>Wrong serial</label>
+        <select id={id('serial')} value={serial} onChange={(e) => setSerial(e.target.value)}>
+          {line.serials.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={id('new')}>Right serial</label>
+        <input id={id('new')} value={newSerial} onChange={(e) => setNewSerial(e.target.value)} required autoComplete="off" spellCheck={false} />
+      </div>
+      <div className="field grow">
+        <label htmlFor={id('reason')}>Reason</label>
+        <input id={id('reason')} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} />
+      </div>
+      <ErrorMessage error={error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy || !newSerial.trim() || !reason.trim()}>
+          Save correction
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }

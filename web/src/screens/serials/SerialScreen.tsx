@@ -10,7 +10,7 @@ import { formatDateTime } from '../../format.ts';
 import { Link, navigate, paths, useLocation } from '../../router.ts';
 import { useTitle } from '../../use-title.ts';
 import { currentCursor, readPages, toSearch, writeCursorStack } from '../../url-state.ts';
-import { describeEvent, eventDetails } from './events.ts';
+import { correctionPartner, describeEvent, eventDetails } from './events.ts';
 
 type Found = { kind: 'exact'; lookup: SerialLookup } | { kind: 'prefix'; page: Page<Unit> };
 
@@ -187,6 +187,8 @@ function UnitCard({ unit }: { unit: Unit }) {
 
 function TimelineEvent({ event }: { event: UnitEvent }) {
   const details = eventDetails(event);
+  // A correction names the other unit: the serial that replaced this one, or the one it replaced.
+  const partner = correctionPartner(event);
   return (
     <li className={`timeline-event event-${event.type}`}>
       <div className="timeline-head">
@@ -205,7 +207,12 @@ function TimelineEvent({ event }: { event: UnitEvent }) {
           <ul className="event-details">
             {details.map(([key, value]) => (
               <li key={key}>
-                {key}: {value}
+                {key}:{' '}
+                {partner !== null && value === partner && (key === 'replaced by' || key === 'in place of') ? (
+                  <Link to={paths.serial(value)}>{value}</Link>
+                ) : (
+                  value
+                )}
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEvent, eventDetails } from './events.ts';
+import { correctionPartner, describeEvent, eventDetails } from './events.ts';
 
 describe('timeline wording', () => {
   it('names the known event types in plain words', () => {
@@ -35,5 +35,19 @@ describe('timeline wording', () => {
 
   it('gives no details for an event without any', () => {
     expect(eventDetails({ details: null })).toEqual([]);
+  });
+
+  it('words corrections, and hides the ids and times they carry for the EPCIS export', () => {
+    expect(describeEvent('corrected')).toBe('Corrected out of the order');
+    expect(describeEvent('correction')).toBe('Shipped by correction');
+    const corrected = { type: 'corrected', details: { newSerial: 'SN-9', reason: 'wrong label', restoredStatus: 'in_stock', correctiveEventId: 12, correctedEventAt: '2026-01-01T00:00:00Z' } };
+    expect(eventDetails(corrected)).toEqual([
+      ['replaced by', 'SN-9'],
+      ['reason', 'wrong label'],
+      ['status after', 'in stock'],
+    ]);
+    expect(correctionPartner(corrected)).toBe('SN-9');
+    expect(correctionPartner({ type: 'correction', details: { correctsSerial: 'SN-1' } })).toBe('SN-1');
+    expect(correctionPartner({ type: 'shipped', details: { carrier: 'DHL' } })).toBeNull();
   });
 });

@@ -12,6 +12,8 @@ const NAMES: Record<string, string> = {
   restocked: 'Restocked',
   scrapped: 'Scrapped',
   recalled: 'Recalled',
+  correction: 'Shipped by correction',
+  corrected: 'Corrected out of the order',
 };
 
 /** A person's word for an event type; unknown types are shown as they come, readable. */
@@ -33,10 +35,15 @@ const LABELS: Record<string, string> = {
   verdict: 'verdict',
   condition: 'condition',
   note: 'note',
+  newSerial: 'replaced by',
+  correctsSerial: 'in place of',
 };
 
-/** Internal database ids mean nothing to a person reading the history. */
-const HIDDEN = new Set(['previousOrderId', 'item', 'capturesReleased']);
+/**
+ * Internal database ids mean nothing to a person reading the history; the times a correction
+ * carries for the EPCIS export repeat what the timeline already shows.
+ */
+const HIDDEN = new Set(['previousOrderId', 'item', 'capturesReleased', 'correctiveEventId', 'correctedEventAt', 'shippedAt']);
 
 /** An event's details as label/value pairs for the timeline; empty values are left out. */
 export function eventDetails(event: Pick<UnitEvent, 'details'>): Array<[string, string]> {
@@ -52,4 +59,12 @@ export function eventDetails(event: Pick<UnitEvent, 'details'>): Array<[string, 
     out.push([LABELS[key] ?? key, key.endsWith('Status') || key === 'verdict' ? text.replaceAll('_', ' ') : text]);
   }
   return out;
+}
+
+/** The other serial a correction event names (the wrong one, or the one that replaced it), if any. */
+export function correctionPartner(event: Pick<UnitEvent, 'type' | 'details'>): string | null {
+  const d = event.details;
+  if (!d) return null;
+  const value = event.type === 'corrected' ? d.newSerial : event.type === 'correction' ? d.correctsSerial : undefined;
+  return typeof value === 'string' ? value : null;
 }
