@@ -16,6 +16,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_FOUND':
     case 'ORDER_LINE_NOT_FOUND':
     case 'SERIAL_NOT_FOUND':
+    case 'RECEIPT_NOT_FOUND':
+    case 'NOTICE_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -28,6 +30,11 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+    case 'NOTICE_ALREADY_EXISTS':
+    case 'NOTICE_CLOSED':
+    case 'RECEIPT_CLOSED':
+    case 'SERIAL_DUPLICATE_IN_RECEIPT':
+    case 'SERIAL_RETURN_PENDING':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
