@@ -6,6 +6,7 @@ import { makeTenant } from '../../test/factories.ts';
 import { captureSerial, shipOrder } from '../services/packing.service.ts';
 import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
+import { createNotice, createReceipt } from '../services/receiving.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
@@ -27,7 +28,15 @@ async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
 }
 
 // Tenant A's identifiers, which tenant B will try to reach.
-const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL' };
+const A = {
+  sku: 'A-SECRET-SKU',
+  orderNumber: 'A-SECRET-ORDER',
+  openOrder: 'A-OPEN-ORDER',
+  serial: 'A-SECRET-SERIAL',
+  notice: 'A-SECRET-ASN',
+  receiptId: '',
+  openReceiptId: '',
+};
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -46,6 +55,9 @@ beforeAll(async () => {
   await captureSerial(t.db, a.actor, A.orderNumber, { sku: A.sku, serial: A.serial });
   await shipOrder(t.db, a.actor, A.orderNumber, {});
   await captureSerial(t.db, a.actor, A.openOrder, { sku: A.sku, serial: `${A.serial}-2` });
+  await createNotice(t.db, a.actor, { reference: A.notice, lines: [{ sku: A.sku, serials: [`${A.serial}-3`, `${A.serial}-4`] }] });
+  A.receiptId = (await createReceipt(t.db, a.actor, { noticeReference: A.notice, lines: [{ sku: A.sku, serials: [`${A.serial}-3`] }] })).receipt.id;
+  A.openReceiptId = (await createReceipt(t.db, a.actor, { noticeReference: A.notice, open: true })).receipt.id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -66,10 +78,13 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
+  'POST /api/v1/receipts/{id}/scans': { data: `${A.serial}-4`, sku: A.sku },
 };
 
 function fill(path: string, openOrder: boolean): string {
   return path
+    .replace('{id}', openOrder ? A.openReceiptId : A.receiptId)
+    .replace('{reference}', encodeURIComponent(A.notice))
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
     .replace('{serial}', encodeURIComponent(A.serial));
@@ -85,14 +100,15 @@ describe("one tenant's key against another tenant's data", () => {
       if (!path.includes('{')) continue;
       for (const method of Object.keys(methods)) {
         const key = `${method.toUpperCase()} ${path}`;
-        for (const openOrder of path.includes('{orderNumber}') ? [false, true] : [false]) {
+        // orders and receipts are walked both open and finished
+        for (const openOrder of path.includes('{orderNumber}') || path.includes('{id}') ? [false, true] : [false]) {
           const res = await app.inject({
             method: method.toUpperCase() as 'GET',
             url: fill(path, openOrder),
             headers: foreignKey,
             ...(bodies[key] !== undefined ? { payload: bodies[key] as object } : {}),
           });
-          expect(res.statusCode, `${key} (${openOrder ? 'open' : 'shipped'} order)`).toBe(404);
+          expect(res.statusCode, `${key} (${openOrder ? 'open' : 'shipped or finished'})`).toBe(404);
         }
         walked.push(key);
       }
@@ -109,6 +125,11 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/orders/{orderNumber}/ship',
         'POST /api/v1/orders/{orderNumber}/cancel',
         'GET /api/v1/serials/{serial}',
+        'GET /api/v1/receipts/{id}',
+        'POST /api/v1/receipts/{id}/scans',
+        'POST /api/v1/receipts/{id}/close',
+        'GET /api/v1/receipts/notices/{reference}',
+        'POST /api/v1/receipts/notices/{reference}/close',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
@@ -124,6 +145,8 @@ describe("one tenant's key against another tenant's data", () => {
       '/api/v1/orders',
       `/api/v1/serials?prefix=A-`,
       '/api/v1/reports/serial-numbers',
+      '/api/v1/receipts',
+      '/api/v1/receipts/notices',
     ];
     for (const url of lists) {
       const res = await app.inject({ method: 'GET', url, headers: foreignKey });
