@@ -13,6 +13,7 @@ import { OrdersScreen } from './screens/orders/OrdersScreen.tsx';
 import { PackingScreen } from './screens/packing/PackingScreen.tsx';
 import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
+import { ReceivingScreen } from './screens/receiving/ReceivingScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
@@ -42,6 +43,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <OrderScreen orderNumber={route.orderNumber} />;
     case 'packing':
       return <PackingScreen />;
+    case 'receiving':
+      return <ReceivingScreen />;
     case 'serial':
       return <SerialScreen serial={route.serial} />;
     case 'report':

@@ -14,6 +14,7 @@ describe('matchRoute', () => {
     ['/products/CAM-1/edit', { name: 'product-edit', sku: 'CAM-1' }],
     ['/orders/SO%2F1', { name: 'order', orderNumber: 'SO/1' }],
     ['/packing', { name: 'packing' }],
+    ['/receiving', { name: 'receiving' }],
     ['/serials/SN%20001', { name: 'serial', serial: 'SN 001' }],
     ['/report', { name: 'report' }],
     ['/settings', { name: 'settings' }],
@@ -32,6 +33,8 @@ describe('matchRoute', () => {
       expect(matchRoute(paths.serial(value))).toEqual({ name: 'serial', serial: value });
     }
     expect(matchRoute(paths.productEdit('new'))).toEqual({ name: 'product-edit', sku: 'new' });
+    expect(paths.receiving('5f0c0000-0000-4000-8000-000000000000')).toBe('/receiving?receipt=5f0c0000-0000-4000-8000-000000000000');
+    expect(paths.receiving()).toBe('/receiving');
   });
 
   it('keeps where to go back to after signing in, except for the start page', () => {

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'orders' }
   | { name: 'order'; orderNumber: string }
   | { name: 'packing' }
+  | { name: 'receiving' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
   | { name: 'not-found'; path: string };
@@ -47,6 +48,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'orders' };
       case 'packing':
         return { name: 'packing' };
+      case 'receiving':
+        return { name: 'receiving' };
       case 'report':
         return { name: 'report' };
     }
@@ -76,6 +79,8 @@ export const paths = {
   orders: '/orders',
   order: (orderNumber: string) => `/orders/${encodeURIComponent(orderNumber)}`,
   packing: (orderNumber?: string) => (orderNumber ? `/packing?order=${encodeURIComponent(orderNumber)}` : '/packing'),
+  /** The receiving station; with a receipt id, that receipt (open: scanning into it). */
+  receiving: (receiptId?: string) => (receiptId ? `/receiving?receipt=${encodeURIComponent(receiptId)}` : '/receiving'),
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
   signIn: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
