@@ -471,7 +471,7 @@ function ScanStation({ receipt, onFinished }: { receipt: Receipt; onFinished: (r
           <h2>Recent scans</h2>
           <ol>
             {log.map((entry) => (
-              <li key={entry.id} className={`log-${entry.tone === 'warn' ? 'error' : entry.tone}`}>
+              <li key={entry.id} className={`log-${entry.tone}`}>
                 <time dateTime={entry.at.toISOString()}>{entry.at.toLocaleTimeString()}</time> {entry.code ? `${entry.code}: ` : ''}
                 {entry.text}
               </li>
