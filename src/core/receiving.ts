@@ -166,6 +166,13 @@ export function planReceipt(input: {
   scope: DuplicateScope;
 }): ReceiptPlan {
   const bySku = new Map(input.products.map((p) => [p.sku, p]));
+  // The registry's units by serial, so each item is judged against its own few (not all of them).
+  const unitsBySerial = new Map<string, RegistryUnit[]>();
+  for (const u of input.units) {
+    const list = unitsBySerial.get(u.serial);
+    if (list) list.push(u);
+    else unitsBySerial.set(u.serial, [u]);
+  }
   // Under scope tenant one serial is one unit whatever its SKU; else a unit is (SKU, serial).
   const keyOf = (productId: number, serial: string) => (input.scope === 'tenant' ? serial : unitKey(productId, serial));
   const seen = new Set<string>();
@@ -181,7 +188,7 @@ export function planReceipt(input: {
     const { product, serial } = checked;
     const key = keyOf(product.productId, serial);
     if (seen.has(key)) return reject('SERIAL_DUPLICATE_IN_RECEIPT', `serial: ${serial} of ${item.sku} is already in this receipt`);
-    const judged = judgeReceivingUnit({ scope: input.scope, product, serial, units: input.units });
+    const judged = judgeReceivingUnit({ scope: input.scope, product, serial, units: unitsBySerial.get(serial) ?? [] });
     if ('refusal' in judged) return reject(judged.refusal.code, judged.refusal.message, judged.refusal.details);
     seen.add(key);
     accepted.push({

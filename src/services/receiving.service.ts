@@ -18,7 +18,6 @@ import {
 } from '../core/receiving.ts';
 import { checkSerial } from '../core/serial.ts';
 import { compileSerialFormat, parseSerialList } from '../core/serial-format/index.ts';
-import { findUnitsBySerials } from '../storage/captures.repository.ts';
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import {
@@ -35,6 +34,7 @@ import {
   findReceipt,
   findReceiptLines,
   findReceivingProducts,
+  findRegistryUnits,
   findUnitsInReceipt,
   insertNewUnits,
   insertNotice,
@@ -158,7 +158,7 @@ async function receiveItems(trx: Db, args: ReceiveArgs): Promise<{ accepted: Pla
   const unique = [...new Set(serials)];
   const productIds = scope === 'tenant' ? null : args.products.map((p) => p.productId);
   const [units, expected, inReceipt] = await Promise.all([
-    findUnitsBySerials(trx, ctx.tenantId, unique, productIds),
+    findRegistryUnits(trx, ctx.tenantId, unique, productIds),
     notice ? findExpectedUnits(trx, ctx.tenantId, notice.id, pairs.productIds, pairs.serials) : Promise.resolve(null),
     args.existing ? findUnitsInReceipt(trx, ctx.tenantId, ctx.receiptId, pairs.productIds, pairs.serials) : Promise.resolve(new Set<string>()),
   ]);
@@ -171,7 +171,7 @@ async function receiveItems(trx: Db, args: ReceiveArgs): Promise<{ accepted: Pla
   const inserted = await insertNewUnits(trx, ctx, fresh);
   const raced = fresh.filter((a) => !inserted.has(unitKey(a.productId, a.serial)));
   if (raced.length > 0) {
-    const now = await findUnitsBySerials(trx, ctx.tenantId, [...new Set(raced.map((a) => a.serial))], productIds);
+    const now = await findRegistryUnits(trx, ctx.tenantId, [...new Set(raced.map((a) => a.serial))], productIds);
     const late: ReceivingProblem[] = [];
     const outcome = new Map<PlannedReceiving, ReceiptOutcome | null>();
     for (const a of raced) {
