@@ -9,7 +9,7 @@ import { checkOrder, checkProduct, type OrderInput, type ProductInput, Problems 
 import type { Db } from '../storage/database.ts';
 import { findExistingOrderNumbers, insertOrders } from '../storage/orders.repository.ts';
 import { findProductsBySkus, upsertProducts } from '../storage/products.repository.ts';
-import { findReceivingProducts } from '../storage/receipts.repository.ts';
+import { deleteEmptyReceipts, findReceivingProducts } from '../storage/receipts.repository.ts';
 import { findSettings } from '../storage/tenants.repository.ts';
 import { type ImportReceipt, openImportReceipt, receiveImportBatch } from './receiving.service.ts';
 
@@ -371,8 +371,12 @@ export async function importReceiptsCsv(db: Db, actor: Actor, input: Readable, o
     await flush(batch);
     options.onProgress?.(result.rows);
     result.errors.sort((a, b) => a.line - b.line);
-    for (const target of receipts.values()) {
-      if (!target) continue;
+    // A receipt whose every row was bad (kept out with skipBadRows) is not kept.
+    const opened = [...receipts.values()].filter((r): r is ImportReceipt => r !== null);
+    const empty = await deleteEmptyReceipts(trx, actor.tenantId, opened.filter((r) => r.received + r.alreadyInStock === 0).map((r) => r.receipt.id));
+    result.created -= empty.size;
+    for (const target of opened) {
+      if (empty.has(target.receipt.id)) continue;
       result.received += target.received;
       result.alreadyInStock += target.alreadyInStock;
       result.receipts.push({

@@ -607,3 +607,15 @@ export async function findRegistryUnits(db: Db, tenantId: string, serials: strin
     orderNumber: r.order_number,
   }));
 }
+
+/** Deletes those of the receipts that took in no unit (an import whose rows were all bad); returns their ids. */
+export async function deleteEmptyReceipts(db: Db, tenantId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }>`
+    DELETE FROM receipts r
+    WHERE r.tenant_id = ${tenantId}::uuid AND r.id = any(${ids}::uuid[])
+      AND NOT EXISTS (SELECT 1 FROM receipt_units u WHERE u.tenant_id = r.tenant_id AND u.receipt_id = r.id)
+    RETURNING r.id
+  `.execute(db);
+  return new Set(rows.rows.map((r) => r.id));
+}
