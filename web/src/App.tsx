@@ -7,7 +7,7 @@ import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { Header } from './components/Header.tsx';
 import { roleAllows } from './domain.ts';
 import { Link, matchRoute, navigate, paths, type Route, useLocation } from './router.ts';
-import { OrderImportScreen, ProductImportScreen } from './screens/imports/ImportScreens.tsx';
+import { OrderImportScreen, ProductImportScreen, ReceiptImportScreen } from './screens/imports/ImportScreens.tsx';
 import { OrderScreen } from './screens/orders/OrderScreen.tsx';
 import { OrdersScreen } from './screens/orders/OrdersScreen.tsx';
 import { PackingScreen } from './screens/packing/PackingScreen.tsx';
@@ -35,6 +35,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <ProductImportScreen />;
     case 'order-import':
       return <OrderImportScreen />;
+    case 'receipt-import':
+      return <ReceiptImportScreen />;
     case 'settings':
       return <SettingsScreen />;
     case 'orders':

@@ -10,6 +10,7 @@ describe('matchRoute', () => {
     ['/products/new', { name: 'product-new' }],
     ['/import/products', { name: 'product-import' }],
     ['/import/orders', { name: 'order-import' }],
+    ['/import/receipts', { name: 'receipt-import' }],
     ['/orders/import', { name: 'order', orderNumber: 'import' }],
     ['/products/CAM-1/edit', { name: 'product-edit', sku: 'CAM-1' }],
     ['/orders/SO%2F1', { name: 'order', orderNumber: 'SO/1' }],

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'product-edit'; sku: string }
   | { name: 'product-import' }
   | { name: 'order-import' }
+  | { name: 'receipt-import' }
   | { name: 'settings' }
   | { name: 'orders' }
   | { name: 'order'; orderNumber: string }
@@ -60,6 +61,7 @@ export function matchRoute(pathname: string): Route {
       if (first === 'products' && parts.length === 2 && value === 'new') return { name: 'product-new' };
       if (first === 'import' && parts.length === 2 && value === 'products') return { name: 'product-import' };
       if (first === 'import' && parts.length === 2 && value === 'orders') return { name: 'order-import' };
+      if (first === 'import' && parts.length === 2 && value === 'receipts') return { name: 'receipt-import' };
       if (first === 'products' && parts.length === 3) return { name: 'product-edit', sku: value };
       if (first === 'orders' && parts.length === 2) return { name: 'order', orderNumber: value };
       if (first === 'serials' && parts.length === 2) return { name: 'serial', serial: value };
@@ -74,6 +76,7 @@ export const paths = {
   // not under /products or /orders, where the next segment is a SKU or an order number
   productImport: '/import/products',
   orderImport: '/import/orders',
+  receiptImport: '/import/receipts',
   productEdit: (sku: string) => `/products/${encodeURIComponent(sku)}/edit`,
   settings: '/settings',
   orders: '/orders',

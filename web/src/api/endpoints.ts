@@ -126,3 +126,10 @@ export const getReceipt = (id: string, o: Signal = {}) => apiRequest<Receipt>('G
 export const scanIntoReceipt = (id: string, input: { data: string; sku?: string; scanned: boolean; station?: string }) =>
   apiRequest<ReceivingScanResult>('POST', `/receipts/${seg(id)}/scans`, { json: input });
 export const closeReceipt = (id: string) => apiRequest<Receipt>('POST', `/receipts/${seg(id)}/close`);
+/** Receives units from CSV (reference,sku,serial[,noticeReference]); `created` counts receipts. */
+export const importReceipts = (file: Blob, options: { dryRun?: boolean; skipBadRows?: boolean }) =>
+  apiRequest<ImportResult & { received: number; alreadyInStock: number }>('POST', '/receipts/import', {
+    query: { dryRun: options.dryRun || undefined, skipBadRows: options.skipBadRows || undefined },
+    body: file,
+    contentType: 'text/csv',
+  });

@@ -101,7 +101,10 @@ function StartReceiving() {
   return (
     <section className="receiving" aria-labelledby="receiving-title">
       <h1 id="receiving-title">Receiving station</h1>
-      <p>Receive units into stock by scanning them. Choose the advance notice (ASN) of the delivery to check it as you scan, or receive without one.</p>
+      <p>
+        Receive units into stock by scanning them. Choose the advance notice (ASN) of the delivery to check it as you scan, or receive
+        without one. A list of serials from a file: <Link to={paths.receiptImport}>import a CSV file</Link>.
+      </p>
       <ErrorMessage error={error} />
       {notices && notices.length > 0 && (
         <div className="card">
