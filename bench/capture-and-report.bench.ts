@@ -99,7 +99,7 @@ const now = new Date().toISOString();
     const chunk = items.slice(i, i + 1000);
     const rows = (f: (s: string, n: number) => string) => chunk.map((it, j) => f(it.serial, i + j)).join(',');
     await client.query(
-      `INSERT INTO plain_captures (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, captured_at, captured_by) VALUES ${rows((s) => `('${tenantId}', 1, 1, 1, '${s}', true, true, '${now}', 'bench')`)}`,
+      `INSERT INTO plain_captures (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, captured_at, captured_by) VALUES ${rows((s) => `('${tenantId}', 1, 1, 1, '${s}', true, false, 'sku', '${now}', 'bench')`)}`,
     );
     await client.query(
       `INSERT INTO plain_units (tenant_id, product_id, serial, status, order_id, first_seen_at, updated_at) VALUES ${rows((s) => `('${tenantId}', 1, '${s}', 'packed', 1, '${now}', '${now}')`)}`,
@@ -121,7 +121,7 @@ const now = new Date().toISOString();
       for (let i = 0; i < UNITS; i += 1000) yield items.slice(i, i + 1000).map((it) => line(it.serial)).join('');
     }, stream);
   };
-  await copy(`COPY plain_captures (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, captured_at, captured_by) FROM STDIN`, (s) => `${tenantId}\t1\t1\t1\t${s}\tt\tt\t${now}\tbench\n`);
+  await copy(`COPY plain_captures (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, captured_at, captured_by) FROM STDIN`, (s) => `${tenantId}\t1\t1\t1\t${s}\tt\tf\tsku\t${now}\tbench\n`);
   await copy(`COPY plain_units (tenant_id, product_id, serial, status, order_id, first_seen_at, updated_at) FROM STDIN`, (s) => `${tenantId}\t1\t${s}\tpacked\t1\t${now}\t${now}\n`);
   await copy(`COPY plain_events (tenant_id, product_id, serial, type, order_id, occurred_at, actor) FROM STDIN`, (s) => `${tenantId}\t1\t${s}\tpacked\t1\t${now}\tbench\n`);
   await client.query('COMMIT');
@@ -144,8 +144,8 @@ const now = new Date().toISOString();
     SELECT o.tenant_id, o.id, 1, p.id, ${perOrder} FROM orders o, products p
     WHERE o.tenant_id = ${tenantId}::uuid AND o.order_number LIKE 'R-%' AND p.sku = 'BENCH-1'`.execute(db);
   await sql`
-    INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, captured_at, captured_by)
-    SELECT l.tenant_id, l.order_id, 1, l.product_id, 'R' || l.order_id || '-' || s, s % 2 = 0, true, now(), 'bench'
+    INSERT INTO order_serials (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, captured_at, captured_by)
+    SELECT l.tenant_id, l.order_id, 1, l.product_id, 'R' || l.order_id || '-' || s, s % 2 = 0, false, 'sku', now(), 'bench'
     FROM order_lines l, generate_series(1, ${perOrder}) s
     WHERE l.tenant_id = ${tenantId}::uuid AND l.quantity = ${perOrder} AND l.order_id IN (SELECT id FROM orders WHERE order_number LIKE 'R-%')`.execute(db);
   await sql`ANALYZE`.execute(db);

@@ -45,10 +45,14 @@ describe('the unitrace command line', () => {
     expect(tenant.stderr).toContain('TENANT_NOT_FOUND');
   });
 
-  it('creates a web user with the password read from stdin, and refuses a short one', () => {
+  it('creates a web user with the password read from stdin, and refuses a short or common one', () => {
     const short = unitrace(['users', 'create', '--tenant', tenantId, '--email', 'a@example.com', '--role', 'packer'], 'short\n');
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('password: must be 10 to 200 characters');
+    const common = unitrace(['users', 'create', '--tenant', tenantId, '--email', 'a@example.com', '--role', 'packer'], 'Password123\n');
+    expect(common.code).toBe(1);
+    expect(common.stderr).toContain('PASSWORD_TOO_COMMON');
+    expect(common.stderr).toContain('password: is one of the most common passwords');
     const ok = unitrace(['users', 'create', '--tenant', tenantId, '--email', 'A@Example.com', '--role', 'packer'], 'a long enough password\n');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'a@example.com', role: 'packer' });

@@ -62,8 +62,18 @@ program
   .addOption(new Option('--port <n>', 'port to listen on (env PORT; default 3000)').argParser((v) => Number(v)))
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--demo', 'load sample products and orders so every feature can be tried at once')
-  .action(async (opts: { port?: number; host: string; demo?: boolean }) => {
-    await serve({ ...program.opts<Global>(), port: opts.port ?? Number(process.env.PORT ?? 3000), host: opts.host, demo: !!opts.demo });
+  .option(
+    '--trust-proxy <addresses>',
+    "behind a reverse proxy: the proxy's addresses or CIDR ranges, comma-separated, whose X-Forwarded-For names the client (env UNITRACE_TRUST_PROXY)",
+  )
+  .action(async (opts: { port?: number; host: string; demo?: boolean; trustProxy?: string }) => {
+    await serve({
+      ...program.opts<Global>(),
+      port: opts.port ?? Number(process.env.PORT ?? 3000),
+      host: opts.host,
+      demo: !!opts.demo,
+      trustProxy: opts.trustProxy ?? (process.env.UNITRACE_TRUST_PROXY || undefined),
+    });
   });
 
 program

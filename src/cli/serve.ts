@@ -6,7 +6,7 @@ import { getTenants } from '../services/tenants.service.ts';
 import { anyoneCanSignIn } from '../services/users.service.ts';
 import { openRuntime } from './runtime.ts';
 
-export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean };
+export type ServeOptions = { dataDir?: string; port: number; host: string; demo: boolean; trustProxy?: string };
 
 /**
  * The web app is built into dist/web from web/; build it when it is missing or older than its
@@ -28,18 +28,46 @@ async function ensureWebApp(webRoot: string): Promise<boolean> {
   return existsSync(`${webRoot}index.html`);
 }
 
+/**
+ * A diagnostic for soak runs (bench/soak.ts): with UNITRACE_MEMORY_LOG_MS=N the server writes its
+ * process.memoryUsage() to stderr every N ms as one line `unitrace-memory {json}`. When node runs
+ * with --expose-gc, a full collection runs first, so heapUsed is the live heap, not garbage.
+ */
+function startMemoryLog(): void {
+  const ms = Number(process.env.UNITRACE_MEMORY_LOG_MS);
+  if (!Number.isFinite(ms) || ms <= 0) return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const timer = setInterval(() => {
+    gc?.();
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `unitrace-memory ${JSON.stringify({ at: Date.now(), gc: !!gc, rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`,
+    );
+  }, ms);
+  timer.unref();
+}
+
 export async function serve(options: ServeOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got ${options.port}`);
   }
   const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
   const webReady = await ensureWebApp(webRoot);
-  const rt = await openRuntime(options);
+  // A server outlives its database: the embedded PostgreSQL is restarted if it dies, and requests
+  // meanwhile are answered 503 DATABASE_UNAVAILABLE (storage/database.ts, http/errors.ts).
+  const rt = await openRuntime({
+    ...options,
+    keepAlive: true,
+    onEvent: (message) => process.stderr.write(`${new Date().toISOString()} ${message}\n`),
+  });
+  if (rt.warning) process.stderr.write(`warning: ${rt.warning}\n`);
+  startMemoryLog();
   const app = await buildApp({
     db: rt.db,
     pool: rt.pool,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     webRoot: webReady ? webRoot : undefined,
+    trustProxy: options.trustProxy,
   });
 
   let stopping = false;

@@ -1,8 +1,10 @@
 import { DomainError } from './errors.ts';
+import { unstorableText } from './validate.ts';
 
 /**
  * Opaque cursors for keyset pagination: the sort key of the last row, as base64url JSON.
- * A cursor that was not made by us is refused as VALIDATION_FAILED naming `cursor`.
+ * A cursor that was not made by us is refused as VALIDATION_FAILED naming `cursor` (one that decodes
+ * to text the database cannot take, a NUL say, was not made by us either).
  */
 export function encodeCursor(key: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -21,7 +23,9 @@ export function decodeCursor<T extends ReadonlyArray<'string' | 'number'>>(
   if (
     !Array.isArray(parsed) ||
     parsed.length !== shape.length ||
-    !parsed.every((v, i) => typeof v === shape[i] && (typeof v !== 'number' || Number.isSafeInteger(v)))
+    !parsed.every(
+      (v, i) => typeof v === shape[i] && (typeof v === 'number' ? Number.isSafeInteger(v) : unstorableText(v as string) === null),
+    )
   ) {
     throw new DomainError('VALIDATION_FAILED', 'cursor: not a cursor this list returned', { field: 'cursor' });
   }

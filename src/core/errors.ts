@@ -23,6 +23,8 @@ export const errorCodes = [
   // 413 / 415
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  // 429: too many failed sign-ins or API-key attempts; Retry-After says when to try again
+  'TOO_MANY_ATTEMPTS',
   // 409: conflicts with the current state
   'PRODUCT_ALREADY_EXISTS',
   'ORDER_ALREADY_EXISTS',
@@ -58,7 +60,11 @@ export const errorCodes = [
   'SERIAL_ON_HOLD',
   'SERIAL_SCRAPPED',
   'SERIAL_NOT_IN_STOCK',
+  'SCANNED_ORDER_NUMBER',
   'IDEMPOTENCY_KEY_REUSED',
+  // 503: the database cannot be reached right now; retrying later can succeed
+  'DATABASE_UNAVAILABLE',
+  'PASSWORD_TOO_COMMON',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -231,6 +231,19 @@ export function planCaptures(input: {
   return { accepted, problems };
 }
 
+/**
+ * Whether a plain scan at the packing station looks like an order number by the tenant's
+ * `orderNumberFormat` (the serial-format language). A format that no longer compiles matches nothing.
+ */
+export function matchesOrderNumberFormat(text: string, orderNumberFormat: string | null): boolean {
+  if (!orderNumberFormat) return false;
+  try {
+    return compileSerialFormat(orderNumberFormat).test(text.trim()).ok;
+  } catch {
+    return false;
+  }
+}
+
 export type MissingLine = { sku: string; quantity: number; captured: number; missing: number };
 
 /** Lines that still lack serials: shipping is refused while this is not empty. */

@@ -147,3 +147,52 @@ export function checkOrder(problems: Problems, prefix: string, raw: Record<strin
   }
   return { orderNumber: orderNumber ?? '', type, customer, lines };
 }
+
+// PostgreSQL text cannot hold U+0000, and a UTF-16 surrogate without its other half is not a
+// character at all: it cannot be encoded as UTF-8 (the driver would silently turn it into U+FFFD,
+// so what was stored would not be what was sent). Without the `u` flag this scans code units.
+const NUL = '\u0000';
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why PostgreSQL cannot store this text as sent, or null when it can. */
+export function unstorableText(value: string): string | null {
+  if (value.includes(NUL)) return 'must not contain NUL characters (U+0000)';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text: it has a lone UTF-16 surrogate';
+  return null;
+}
+
+const MAX_UNSTORABLE_LISTED = 20;
+
+/**
+ * Every string in a JSON-like value (strings, and the names of fields) that PostgreSQL cannot
+ * store, named like `lines[0].sku`; `root` names the value itself. Walks without recursion, so a
+ * deeply nested document cannot overflow the stack; lists at most 20.
+ */
+export function findUnstorableText(value: unknown, root: string): FieldProblem[] {
+  const found: FieldProblem[] = [];
+  const add = (path: string, reason: string) => found.push({ field: path || root, message: `${path || root}: ${reason}` });
+  // Entries are values to look at, or (badKey) a field name already found bad, kept in order.
+  const stack: Array<{ value: unknown; path: string; badKey?: string }> = [{ value, path: '' }];
+  while (stack.length > 0 && found.length < MAX_UNSTORABLE_LISTED) {
+    const { value: current, path, badKey } = stack.pop()!;
+    if (badKey) {
+      add(path, `a field name ${badKey}`);
+    } else if (typeof current === 'string') {
+      const reason = unstorableText(current);
+      if (reason) add(path, reason);
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: `${path}[${i}]` });
+    } else if (typeof current === 'object' && current !== null) {
+      // A buffer or a stream (a CSV upload) is not parsed text: whoever reads it checks it.
+      if (ArrayBuffer.isView(current) || typeof (current as { pipe?: unknown }).pipe === 'function') continue;
+      const keys = Object.keys(current);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i];
+        const reason = unstorableText(key);
+        if (reason) stack.push({ value: null, path, badKey: reason });
+        else stack.push({ value: (current as Record<string, unknown>)[key], path: path ? `${path}.${key}` : key });
+      }
+    }
+  }
+  return found;
+}

@@ -14,6 +14,7 @@ import { authenticateSession, SESSION_COOKIE } from '../services/users.service.t
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
+import { refuseUnstorableHeaders, refuseUnstorableInput } from './storable-text.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { epcisRoutes } from './routes/epcis.routes.ts';
 import { generationRoutes } from './routes/generation.routes.ts';
@@ -63,6 +64,13 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web); when set, it is served at / with an SPA fallback. */
   webRoot?: string;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated
+   * (fastify's trustProxy). Without it request.ip is the socket's address, which behind a proxy is
+   * the proxy's own, so every client would share one address's sign-in limit. Never trust every
+   * sender: a client could then pick its own address for each try.
+   */
+  trustProxy?: string;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -96,6 +104,7 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: 16 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
     // Errors fastify raises before routing (a malformed URL, say) get our error shape too.
     frameworkErrors: (error, _request, reply) =>
       sendError(reply, new DomainError('VALIDATION_FAILED', `path: ${error.message}`)),
@@ -122,6 +131,11 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(cookie);
 
+  // Text PostgreSQL cannot store (NUL, lone surrogates) is refused as 400 wherever it comes in:
+  // headers before authentication reads them, then path, query and body before validation.
+  app.addHook('onRequest', refuseUnstorableHeaders);
+  app.addHook('preValidation', refuseUnstorableInput);
+
   // Integrations send an API key; people signed in to the web app carry a session cookie. A
   // cookie-authenticated change must come from our own origin (SameSite=Lax already keeps the
   // cookie off cross-site POSTs; the Origin check is the second lock).
@@ -140,7 +154,7 @@ export async function buildApp(deps: AppDeps) {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new DomainError('UNAUTHENTICATED', 'authorization: send an API key as "Authorization: Bearer <key>"');
-      actor = await authenticateApiKey(deps.db, match[1]);
+      actor = await authenticateApiKey(deps.db, match[1], { address: request.ip });
       if (!actor) throw new DomainError('UNAUTHENTICATED', 'authorization: the API key is unknown or revoked');
     } else {
       const token = request.cookies[SESSION_COOKIE];

@@ -40,6 +40,8 @@ export function statusForCode(code: ErrorCode): number {
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
+    case 'TOO_MANY_ATTEMPTS':
+      return 429;
     case 'PRODUCTS_NOT_FOUND':
     case 'SERIAL_NOT_REQUIRED':
     case 'LINE_FULLY_SERIALIZED':
@@ -58,8 +60,12 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ON_HOLD':
     case 'SERIAL_SCRAPPED':
     case 'SERIAL_NOT_IN_STOCK':
+    case 'SCANNED_ORDER_NUMBER':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'PASSWORD_TOO_COMMON':
       return 422;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
     default: {
       const unhandled: never = code;
       return unhandled;

@@ -67,6 +67,10 @@ function fromFastify(error: FastifyError): DomainError | null {
 }
 
 export function sendError(reply: FastifyReply, error: DomainError): FastifyReply {
+  if (error.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '1');
+  // A limit says when it ends (TOO_MANY_ATTEMPTS): in whole seconds, as HTTP's Retry-After.
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.status(statusForCode(error.code)).send({
     error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
   });
@@ -84,9 +88,37 @@ function fromPostgres(error: unknown): DomainError | null {
   return null;
 }
 
+// How a lost database shows itself through pg: a refused or reset socket, a connection the server
+// ended (class 08, or 57P01-57P03: shut down, crashed, still starting), too many connections, or
+// pg's own messages for a client whose connection is gone or could not be made in time.
+const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const unavailableSqlStates = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const unavailableMessages = /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed/;
+
+/** The database cannot be reached: a 503 the client may retry, never a 500. */
+function fromDatabaseLoss(error: unknown): DomainError | null {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown } | null;
+  if (!e || typeof e !== 'object') return null;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  // Node reports a refused connection to every address of a host name as one AggregateError.
+  const inner = Array.isArray(e.errors) && e.errors.some((x) => fromDatabaseLoss(x) !== null);
+  if (unavailableSocketCodes.has(code) || unavailableSqlStates.test(code) || unavailableMessages.test(message) || inner) {
+    return new DomainError('DATABASE_UNAVAILABLE', 'database: unavailable for the moment; retry shortly');
+  }
+  return null;
+}
+
+let quietUntil = 0;
+
 /** Domain errors keep their code; anything unknown is logged with the request id and hidden. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const domain = isDomainError(error) ? error : (fromPostgres(error) ?? fromFastify(error));
+  const domain = isDomainError(error) ? error : (fromDatabaseLoss(error) ?? fromPostgres(error) ?? fromFastify(error));
+  if (domain?.code === 'DATABASE_UNAVAILABLE' && Date.now() > quietUntil) {
+    // One line per 10 s: during an outage every request would say the same.
+    quietUntil = Date.now() + 10_000;
+    request.log.warn({ err: error, reqId: request.id }, 'database unavailable: answering 503 until it is back');
+  }
   if (domain) return sendError(reply, domain);
   request.log.error({ err: error, reqId: request.id }, 'unhandled error');
   return reply.status(500).send({

@@ -292,14 +292,14 @@ describe('Idempotency-Key on POST /orders/{orderNumber}/serials', () => {
       CREATE FUNCTION fail_boom() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.serial = 'BOOM' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$;
       CREATE TRIGGER fail_boom BEFORE INSERT ON order_serials FOR EACH ROW EXECUTE FUNCTION fail_boom();
-    `.execute(t.db);
+    `.execute(t.owner);
     try {
       const failed = await app.inject(capture(orderNumber, key, 'BOOM'));
       expect(failed.statusCode).toBe(500);
       expect(failed.json().error.code).toBe('INTERNAL');
       expect((await sql`SELECT 1 FROM idempotency_keys WHERE key = ${key}`.execute(t.db)).rows).toEqual([]);
     } finally {
-      await sql`DROP TRIGGER fail_boom ON order_serials; DROP FUNCTION fail_boom();`.execute(t.db);
+      await sql`DROP TRIGGER fail_boom ON order_serials; DROP FUNCTION fail_boom();`.execute(t.owner);
     }
     const retry = await app.inject(capture(orderNumber, key, 'BOOM'));
     expect(retry.statusCode).toBe(201);

@@ -73,7 +73,13 @@ describe('lists', () => {
   });
 
   it('reads and changes the duplicate-serials setting', async () => {
-    const defaults = { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false };
+    const defaults = {
+      allowDuplicateSerialsInOrder: false,
+      gs1Fnc1Substitute: null,
+      duplicateScope: 'sku',
+      requireReceivedSerials: false,
+      orderNumberFormat: null,
+    };
     expect(await get('/settings')).toEqual(defaults);
     const res = await app.inject({
       method: 'PATCH',

@@ -25,7 +25,7 @@ describe('what the database guarantees', () => {
     await sql`
       CREATE FUNCTION fail_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$;
       CREATE TRIGGER fail_events BEFORE INSERT ON serial_events FOR EACH STATEMENT EXECUTE FUNCTION fail_events();
-    `.execute(t.db);
+    `.execute(t.owner);
     try {
       await expect(
         captureSerialBatch(t.db, actor, order.orderNumber, [
@@ -34,18 +34,18 @@ describe('what the database guarantees', () => {
         ]),
       ).rejects.toThrow('simulated crash');
     } finally {
-      await sql`DROP TRIGGER fail_events ON serial_events; DROP FUNCTION fail_events();`.execute(t.db);
+      await sql`DROP TRIGGER fail_events ON serial_events; DROP FUNCTION fail_events();`.execute(t.owner);
     }
     expect((await getOrder(t.db, actor, order.orderNumber)).lines[0].captured).toBe(0);
     await expect(findSerial(t.db, actor, 'CRASH-1')).rejects.toMatchObject({ code: 'SERIAL_NOT_FOUND' });
   });
 
-  it('refuses to update or delete a history event', async () => {
+  it('refuses to update or delete a history event even for the tables\' owner (the trigger)', async () => {
     const product = await makeProduct(t.db, actor);
     const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
     await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'HIST-1' });
-    await expect(sql`UPDATE serial_events SET type = 'forged' WHERE serial = 'HIST-1'`.execute(t.db)).rejects.toThrow(/append-only/);
-    await expect(sql`DELETE FROM serial_events WHERE serial = 'HIST-1'`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE serial_events SET type = 'forged' WHERE serial = 'HIST-1'`.execute(t.owner)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM serial_events WHERE serial = 'HIST-1'`.execute(t.owner)).rejects.toThrow(/append-only/);
   });
 
   it('refuses a duplicate serial in one order at the database even when the service check is bypassed (scope order)', async () => {
@@ -86,6 +86,16 @@ describe('what the database guarantees', () => {
           SELECT s.tenant_id, s.order_id, 2, ${b.id}::bigint, s.serial, false, false, 'tenant', now(), 'test'
           FROM order_serials s WHERE s.serial = 'ONE-SERIAL' AND s.tenant_id = ${strict.tenantId}::uuid`.execute(t.db),
     ).rejects.toMatchObject({ code: '23505', constraint: 'order_serials_active_serial' });
+  });
+
+  it('refuses at the database a line counted past its quantity, even when the service is bypassed', async () => {
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    await captureSerial(t.db, actor, order.orderNumber, { sku: product.sku, serial: 'ONLY-1' });
+    await expect(
+      sql`UPDATE order_lines l SET captured = captured + 1 FROM orders o
+          WHERE o.tenant_id = l.tenant_id AND o.id = l.order_id AND o.order_number = ${order.orderNumber}`.execute(t.db),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'order_lines_captured_within_quantity' });
   });
 
   it('captures each of many concurrent scans of different serials exactly once, never past the quantity', async () => {

@@ -175,6 +175,16 @@ describe('exportEpcisDocument', () => {
     );
   });
 
+  it('fails before its first byte when the database refuses the first page, so a response has not started', async () => {
+    // http/ refuses a NUL long before this; here it stands for any query the database refuses.
+    const chunks: unknown[] = [];
+    const read = async () => {
+      for await (const chunk of exportEpcisDocument(t.db, actor, { sku: 'A\u0000' })) chunks.push(chunk);
+    };
+    await expect(read()).rejects.toMatchObject({ code: '22021' });
+    expect(chunks).toEqual([]);
+  });
+
   it('exports nothing of another tenant', async () => {
     const { actor: other } = await makeTenant(t.db);
     const doc = await exportDoc(other);

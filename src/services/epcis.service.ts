@@ -45,7 +45,8 @@ export function toEpcisFilter(query: EpcisExportQuery): EpcisEventFilter {
  * The tenant's history events as one EPCIS 2.0 JSON-LD EPCISDocument, streamed: events are read in
  * keyset pages (by id) and written as they come, so memory does not grow with their number. The
  * export ends at the latest event that existed when it started. Bad filters throw before anything
- * is read; a database failure later destroys the stream with that error.
+ * is read; a failure of the first page's query errors the stream before its first byte, and a
+ * later database failure destroys it with that error.
  */
 export function exportEpcisDocument(
   db: Db,
@@ -58,11 +59,12 @@ export function exportEpcisDocument(
   const creationDate = options.now ?? new Date();
   async function* document(): AsyncGenerator<string> {
     const upToId = await findLastEventId(db, actor.tenantId);
+    // The first page is read before the first byte is given out, so a query the database refuses
+    // fails the stream before a response has started.
+    let page = await findEpcisEventPage(db, actor.tenantId, filter, { afterId: 0, upToId }, pageSize);
     yield documentOpening(creationDate);
-    let afterId = 0;
     let written = 0;
     for (;;) {
-      const page = await findEpcisEventPage(db, actor.tenantId, filter, { afterId, upToId }, pageSize);
       if (page.length === 0) break;
       let chunk = '';
       for (const event of page) {
@@ -72,7 +74,7 @@ export function exportEpcisDocument(
       yield chunk;
       options.onProgress?.(written);
       if (page.length < pageSize) break;
-      afterId = page[page.length - 1].id;
+      page = await findEpcisEventPage(db, actor.tenantId, filter, { afterId: page[page.length - 1].id, upToId }, pageSize);
     }
     yield DOCUMENT_CLOSING;
   }

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { headerKey, parseCsvBoolean, parseCsvQuantity } from '../core/csv-fields.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
 import { compileSerialFormat } from '../core/serial-format/index.ts';
 import type { ReceiveItem, ReceivingProduct } from '../core/receiving.ts';
-import { checkOrder, checkProduct, type OrderInput, type ProductInput, Problems } from '../core/validate.ts';
+import { checkOrder, checkProduct, checkSku, type OrderInput, type ProductInput, Problems, text } from '../core/validate.ts';
 import type { Db } from '../storage/database.ts';
 import { findExistingOrderNumbers, insertOrders } from '../storage/orders.repository.ts';
 import { findProductsBySkus, upsertProducts } from '../storage/products.repository.ts';
@@ -37,13 +37,35 @@ const MAX_REPORTED_ERRORS = 1000;
 
 type Row = { line: number; cells: Record<string, string> };
 
+/** csv-parse's errors about the file's content (the rest are about its options: our bugs). */
+const MALFORMED_CSV = new Set([
+  'CSV_INVALID_CLOSING_QUOTE',
+  'CSV_MAX_RECORD_SIZE',
+  'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE',
+  'CSV_QUOTE_NOT_CLOSED',
+  'CSV_RECORD_INCONSISTENT_COLUMNS',
+  'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
+  'INVALID_OPENING_QUOTE',
+]);
+
+/** A row longer than this is refused, so an unclosed quote cannot hold a whole upload in memory. */
+const MAX_ROW_CHARACTERS = 1024 * 1024;
+
 /**
  * Reads CSV rows one at a time (memory does not grow with the file), mapping header names loosely.
  * Malformed CSV (an unclosed quote, a row with the wrong number of cells) is CSV_INVALID with its line.
  */
 async function* readRows(input: Readable, required: string[], known: string[]): AsyncGenerator<Row> {
   const parser = input.pipe(
-    parse({ bom: true, columns: (header: string[]) => header.map(headerKey), skip_empty_lines: true, relax_column_count: false, info: true, trim: false }),
+    parse({
+      bom: true,
+      columns: (header: string[]) => header.map(headerKey),
+      skip_empty_lines: true,
+      relax_column_count: false,
+      info: true,
+      trim: false,
+      max_record_size: MAX_ROW_CHARACTERS,
+    }),
   );
   try {
     let checkedHeader = false;
@@ -63,9 +85,9 @@ async function* readRows(input: Readable, required: string[], known: string[]): 
     }
   } catch (error) {
     if (error instanceof DomainError) throw error;
-    const e = error as { code?: string; lines?: number; message?: string };
-    if (e.code && e.code.startsWith('CSV_')) {
-      throw new DomainError('CSV_INVALID', `line ${e.lines ?? '?'}: ${e.message}`, { line: e.lines });
+    if (error instanceof CsvError && MALFORMED_CSV.has(error.code)) {
+      const line = typeof error.lines === 'number' ? error.lines : undefined;
+      throw new DomainError('CSV_INVALID', `line ${line ?? '?'}: ${error.message}`, { line, errors: [{ line, message: error.message }] });
     }
     throw error;
   } finally {
@@ -350,13 +372,11 @@ export async function importReceiptsCsv(db: Db, actor: Actor, input: Readable, o
       result.rows += 1;
       if (result.rows % 10_000 === 0) options.onProgress?.(result.rows);
       const problems = new Problems();
-      const reference = cell(row, 'reference')?.trim() || null;
-      const noticeReference = cell(row, 'noticeReference')?.trim() || null;
-      const sku = cell(row, 'sku')?.trim();
+      const reference = text(problems, 'reference', cell(row, 'reference'), { required: false, max: 64 });
+      const noticeReference = text(problems, 'noticeReference', cell(row, 'noticeReference'), { required: false, max: 64 });
+      const sku = checkSku(problems, 'sku', cell(row, 'sku'));
+      // the serial's own rules (printable, at most 64) are judged with the unit, by its line
       const serial = cell(row, 'serial');
-      if (reference && reference.length > 64) problems.add('reference', 'must be at most 64 characters');
-      if (noticeReference && noticeReference.length > 64) problems.add('noticeReference', 'must be at most 64 characters');
-      if (!sku) problems.add('sku', 'required');
       if (serial === undefined) problems.add('serial', 'required');
       if (!problems.ok) {
         recordProblems(result, row.line, problems);

@@ -5,6 +5,7 @@ import {
   type CapturePlan,
   type InterpretedScan,
   interpretScan,
+  matchesOrderNumberFormat,
   missingSerials,
   type PackingLine,
   planCaptures,
@@ -19,7 +20,7 @@ import {
   insertCaptures,
   moveOrderUnits,
 } from '../storage/captures.repository.ts';
-import { findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
+import { findOrderByNumber, findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
 import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
 
@@ -38,7 +39,29 @@ function assertOpen(order: OrderRow): void {
   }
 }
 
-type CaptureOptions = { station?: string | null };
+type CaptureOptions = {
+  station?: string | null;
+  /** For a station scan: the plain text scanned, to refuse it when it is an order number. */
+  plainScan?: () => string | null;
+};
+
+/**
+ * A packer who scans another packing slip while an order is open means to switch orders, not to
+ * capture the slip as a serial: an existing order number, or text matching the tenant's
+ * orderNumberFormat, is refused with SCANNED_ORDER_NUMBER (the station then opens that order).
+ */
+async function refuseOrderNumber(trx: Db, tenantId: string, text: string, settings: SettingsRow): Promise<void> {
+  const scanned = text.trim();
+  if (scanned === '' || scanned.length > 64) return;
+  const exists = (await findOrderByNumber(trx, tenantId, scanned)) !== undefined;
+  if (exists || matchesOrderNumberFormat(scanned, settings.orderNumberFormat)) {
+    throw new DomainError(
+      'SCANNED_ORDER_NUMBER',
+      `data: ${scanned} is ${exists ? 'the number of an order' : 'shaped like an order number'}, not a serial; open that order to pack it`,
+      { orderNumber: scanned, exists },
+    );
+  }
+}
 
 /** The indexes behind "one unit out at a time": a racing capture that loses meets one of them. */
 const ACTIVE_UNIT_INDEXES = ['order_serials_active_unit', 'order_serials_active_serial'];
@@ -84,6 +107,8 @@ async function captureOnce(
     assertOpen(order);
     const [lines, settings] = await Promise.all([findPackingLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
     const items = itemsFor(lines, settings);
+    const plain = options.plainScan?.();
+    if (plain) await refuseOrderNumber(trx, actor.tenantId, plain, settings);
     const serials = [...new Set(items.map((item) => item.serial.trim()))];
     const scope = settings.duplicateScope;
     const productIds = scope === 'tenant' ? null : [...new Set(lines.map((line) => line.productId))];
@@ -186,7 +211,7 @@ export async function recordScan(
       });
       return [{ sku: scan.sku, serial: scan.serial, scanned: input.scanned ?? true, lot: scan.lot, expiry: scan.expiry }];
     },
-    options,
+    { ...options, plainScan: () => (scan && scan.gtin === null ? input.data : null) },
   );
   const progress = progressOf(result);
   return { ...progress, lot: scan!.lot, expiry: scan!.expiry, gtin: scan!.gtin };

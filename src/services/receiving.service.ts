@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor, type Page } from '../core/cursor.ts';
+import { isStorableDate, parseRangeBound } from '../core/dates.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
 import {
@@ -57,6 +58,8 @@ import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts
 export const MAX_RECEIPT_SERIALS = 50_000;
 /** Most serials a notice's progress lists per SKU and kind (matched, missing, unexpected); counts are exact. */
 export const NOTICE_LIST_LIMIT = 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ReceivingLineInput = { sku: string; serials?: string[]; serialList?: string };
 
@@ -279,13 +282,7 @@ export type CreateNoticeInput = {
 export async function createNotice(db: Db, actor: Actor, input: CreateNoticeInput): Promise<NoticeDetail> {
   const reference = input.reference.trim();
   if (!reference) throw new DomainError('VALIDATION_FAILED', 'reference: must not be empty', { field: 'reference' });
-  let expectedAt: Date | null = null;
-  if (input.expectedAt) {
-    expectedAt = new Date(input.expectedAt);
-    if (Number.isNaN(expectedAt.getTime())) {
-      throw new DomainError('VALIDATION_FAILED', 'expectedAt: must be a date (2026-12-01) or an ISO timestamp', { field: 'expectedAt' });
-    }
-  }
+  const expectedAt = input.expectedAt?.trim() ? parseRangeBound('expectedAt', input.expectedAt.trim(), 'start') : null;
   return db.transaction().execute(async (trx) => {
     const { products, items } = await listItems(trx, actor.tenantId, input.lines, MAX_RECEIPT_SERIALS);
     if (items.length === 0) throw new DomainError('VALIDATION_FAILED', 'lines: list at least one expected serial', { field: 'lines' });
@@ -512,10 +509,11 @@ export async function findReceipts(
   let before: { createdAt: string; id: string } | undefined;
   if (query.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string'] as const);
-    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    const at = new Date(createdAt);
+    if (Number.isNaN(at.getTime()) || !isStorableDate(at) || !UUID.test(id)) {
       throw new DomainError('VALIDATION_FAILED', 'cursor: not a cursor this list returned', { field: 'cursor' });
     }
-    before = { createdAt, id };
+    before = { createdAt: at.toISOString(), id };
   }
   const rows = await listReceipts(db, actor.tenantId, { noticeId, status: query.status, before, limit: query.limit + 1 });
   const items = rows.slice(0, query.limit);

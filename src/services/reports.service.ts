@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { decodeCursor, encodeCursor, type Page } from '../core/cursor.ts';
-import { parseRangeBound } from '../core/dates.ts';
+import { isStorableDate, parseRangeBound } from '../core/dates.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
 import type { Db } from '../storage/database.ts';
@@ -48,7 +48,7 @@ export async function serialReportPage(
   if (query.cursor !== undefined) {
     const [at, orderId, captureId] = decodeCursor(query.cursor, ['string', 'number', 'number'] as const);
     const shippedAt = new Date(at);
-    if (Number.isNaN(shippedAt.getTime())) throw new DomainError('VALIDATION_FAILED', 'cursor: not a cursor this list returned');
+    if (!isStorableDate(shippedAt)) throw new DomainError('VALIDATION_FAILED', 'cursor: not a cursor this list returned');
     after = { shippedAt, orderId, captureId };
   }
   const rows = await findSerialReportPage(db, actor.tenantId, filter, after, query.limit + 1);

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, isDomainError } from '../core/errors.ts';
+import { compileSerialFormat } from '../core/serial-format/index.ts';
 import { type Actor, type Role, roles } from '../core/model.ts';
 import type { Db } from '../storage/database.ts';
+import { type Client, recordWrongApiKey } from './auth-throttle.service.ts';
 import {
   findActiveApiKey,
   findSettings,
@@ -61,13 +63,18 @@ export async function createApiKey(
   return { apiKey, keyId };
 }
 
-/** The actor behind an API key, or null when the key is malformed, unknown or revoked. */
-export async function authenticateApiKey(db: Db, apiKey: string): Promise<Actor | null> {
+/**
+ * The actor behind an API key, or null when the key is malformed, unknown or revoked. Such a
+ * failure is counted against the client's address and the tenant the key names, and past their
+ * limits it throws TOO_MANY_ATTEMPTS instead (auth-throttle.service.ts).
+ */
+export async function authenticateApiKey(db: Db, apiKey: string, client: Client): Promise<Actor | null> {
   const match = KEY_PATTERN.exec(apiKey);
-  if (!match) return null;
-  const tenantId = tenantIdFromHex(match[1]);
-  const key = await findActiveApiKey(db, tenantId, hashKey(apiKey));
-  return key ? { tenantId, id: `key:${key.id}`, role: key.role } : null;
+  const tenantId = match ? tenantIdFromHex(match[1]) : null;
+  const key = tenantId ? await findActiveApiKey(db, tenantId, hashKey(apiKey)) : undefined;
+  if (tenantId && key) return { tenantId, id: `key:${key.id}`, role: key.role };
+  await recordWrongApiKey(db, client, tenantId);
+  return null;
 }
 
 /** Throws TENANT_NOT_FOUND unless the tenant exists. */
@@ -86,5 +93,15 @@ export async function getSettings(db: Db, actor: Actor): Promise<SettingsRow> {
 }
 
 export async function changeSettings(db: Db, actor: Actor, patch: Partial<SettingsRow>): Promise<SettingsRow> {
+  if (patch.orderNumberFormat) {
+    try {
+      compileSerialFormat(patch.orderNumberFormat);
+    } catch (error) {
+      if (isDomainError(error)) {
+        throw new DomainError(error.code, `orderNumberFormat: ${error.message.replace(/^[a-zA-Z]+: /, '')}`, { field: 'orderNumberFormat' });
+      }
+      throw error;
+    }
+  }
   return updateSettings(db, actor.tenantId, patch);
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { DomainError } from '../core/errors.ts';
 import { type Actor, type Role, roles } from '../core/model.ts';
+import { checkNewPassword } from '../core/passwords.ts';
 import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import {
@@ -13,6 +14,7 @@ import {
   insertUser,
   type UserRow,
 } from '../storage/users.repository.ts';
+import { beginSignInAttempt, type Client, failSignInAttempt, succeedSignInAttempt } from './auth-throttle.service.ts';
 import { requireTenant } from './tenants.service.ts';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -43,6 +45,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+// The common-password list (about 49,000 passwords, from @zxcvbn-ts/language-common, MIT), loaded
+// on the first password set rather than by every CLI command.
+let commonPasswords: Promise<ReadonlySet<string>> | null = null;
+
+function loadCommonPasswords(): Promise<ReadonlySet<string>> {
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set(dictionary['passwords-common'].map((p) => p.toLowerCase())),
+  );
+  return commonPasswords;
+}
+
+/** Throws unless `password` may be set as a new password (length, not a common one). */
+export async function checkPasswordRules(password: string): Promise<void> {
+  checkNewPassword(password, await loadCommonPasswords());
+}
+
 export type PublicUser = { id: string; email: string; role: Role; tenantId: string; tenantName: string };
 
 const present = (u: UserRow): PublicUser => ({ id: u.id, email: u.email, role: u.role, tenantId: u.tenantId, tenantName: u.tenantName });
@@ -60,12 +78,10 @@ export async function createUser(
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
     throw new DomainError('VALIDATION_FAILED', 'email: must be an email address like name@example.com', { field: 'email' });
   }
-  if (input.password.length < 10 || input.password.length > 200) {
-    throw new DomainError('VALIDATION_FAILED', 'password: must be 10 to 200 characters', { field: 'password' });
-  }
   if (!roles.includes(input.role)) {
     throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
   }
+  await checkPasswordRules(input.password);
   await requireTenant(db, input.tenantId);
   const id = randomUUID();
   try {
@@ -85,13 +101,17 @@ let decoy: Promise<string> | null = null;
 
 /**
  * Checks email and password and opens a session. With accounts in several tenants, `tenantId`
- * chooses; without it the first tenant (by name) whose password matches is used.
+ * chooses; without it the first tenant (by name) whose password matches is used. Failed attempts
+ * are limited per email and per client address (auth-throttle.service.ts): past a limit the answer
+ * is TOO_MANY_ATTEMPTS, even for the right password, until the window closes.
  */
 export async function signIn(
   db: Db,
   input: { email: string; password: string; tenantId?: string },
+  client: Client,
 ): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
   const email = input.email.trim().toLowerCase();
+  const attempt = await beginSignInAttempt(db, email, client);
   const candidates = (await findUsersByEmail(db, email))
     .filter((u) => !input.tenantId || u.tenantId === input.tenantId)
     .sort((a, b) => a.tenantName.localeCompare(b.tenantName));
@@ -106,10 +126,14 @@ export async function signIn(
     decoy ??= hashPassword('decoy password for timing');
     await verifyPassword(input.password, await decoy);
   }
-  if (!user) throw new DomainError('UNAUTHENTICATED', 'email or password is wrong');
+  if (!user) failSignInAttempt(attempt);
+  const signedIn = user;
   const token = `us_${user.tenantId.replaceAll('-', '')}_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
-  await insertSession(db, { tenantId: user.tenantId, tokenHash: tokenHash(token), userId: user.id, expiresAt });
+  await db.transaction().execute(async (trx) => {
+    await succeedSignInAttempt(trx, attempt);
+    await insertSession(trx, { tenantId: signedIn.tenantId, tokenHash: tokenHash(token), userId: signedIn.id, expiresAt });
+  });
   return { token, user: present(user), expiresAt };
 }
 

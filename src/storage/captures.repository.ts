@@ -108,9 +108,10 @@ export async function findCapturesForOrder(db: Db, tenantId: string, orderId: nu
 }
 
 /**
- * Records captures and their units in three set-based statements whatever the batch size: the
- * captures, the units (created, or moved to `packed` in this order), and one `packed` event per
- * capture that remembers the unit's state before, so removing a mis-scan can restore it.
+ * Records captures and their units in one set-based statement whatever the batch size: the
+ * captures, their lines' counts, the units (created, or moved to `packed` in this order), and one
+ * `packed` event per capture that remembers the unit's state before, so removing a mis-scan can
+ * restore it.
  */
 export async function insertCaptures(
   db: Db,
@@ -126,19 +127,25 @@ export async function insertCaptures(
   const lots = captures.map((c) => c.lot ?? null);
   const expiries = captures.map((c) => c.expiry ?? null);
 
+  // One statement (one round trip): the captures, their lines' counts, the units and the events.
   await sql`
-    INSERT INTO order_serials
-      (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, lot, expiry,
-       captured_at, captured_by, station)
-    SELECT ${ctx.tenantId}::uuid, ${ctx.orderId}::bigint, t.line_no, t.product_id, t.serial, t.scanned,
-           ${uniqueness.uniqueInOrder}, ${uniqueness.scope}, t.lot, t.expiry, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}
-    FROM unnest(${lineNos}::int[], ${productIds}::bigint[], ${serials}::text[], ${scanned}::boolean[],
-                ${lots}::text[], ${expiries}::date[])
-         AS t(line_no, product_id, serial, scanned, lot, expiry)
-  `.execute(db);
-
-  await sql`
-    WITH input AS (
+    WITH inserted AS (
+      INSERT INTO order_serials
+        (tenant_id, order_id, line_no, product_id, serial, scanned, unique_in_order, unique_scope, lot, expiry,
+         captured_at, captured_by, station)
+      SELECT ${ctx.tenantId}::uuid, ${ctx.orderId}::bigint, t.line_no, t.product_id, t.serial, t.scanned,
+             ${uniqueness.uniqueInOrder}, ${uniqueness.scope}, t.lot, t.expiry, ${ctx.at}::timestamptz, ${ctx.actor}, ${ctx.station}
+      FROM unnest(${lineNos}::int[], ${productIds}::bigint[], ${serials}::text[], ${scanned}::boolean[],
+                  ${lots}::text[], ${expiries}::date[])
+           AS t(line_no, product_id, serial, scanned, lot, expiry)
+      RETURNING line_no
+    ),
+    counted AS (
+      UPDATE order_lines l SET captured = l.captured + c.n
+      FROM (SELECT line_no, count(*)::int AS n FROM inserted GROUP BY line_no) c
+      WHERE l.tenant_id = ${ctx.tenantId}::uuid AND l.order_id = ${ctx.orderId}::bigint AND l.line_no = c.line_no
+    ),
+    input AS (
       SELECT DISTINCT ON (product_id, serial) product_id, serial, lot, expiry
       FROM unnest(${productIds}::bigint[], ${serials}::text[], ${lots}::text[], ${expiries}::date[])
            WITH ORDINALITY AS t(product_id, serial, lot, expiry, n)
@@ -178,13 +185,21 @@ export async function insertCaptures(
  */
 export async function deleteCapture(db: Db, ctx: CaptureContext, productId: number, serial: string): Promise<boolean> {
   const removed = await sql<{ id: number }>`
-    DELETE FROM order_serials
-    WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint AND id = (
-      SELECT max(id) FROM order_serials
-      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
-        AND product_id = ${productId}::bigint AND serial = ${serial}
+    WITH removed AS (
+      DELETE FROM order_serials
+      WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint AND id = (
+        SELECT max(id) FROM order_serials
+        WHERE tenant_id = ${ctx.tenantId}::uuid AND order_id = ${ctx.orderId}::bigint
+          AND product_id = ${productId}::bigint AND serial = ${serial}
+      )
+      RETURNING id, line_no
+    ),
+    counted AS (
+      UPDATE order_lines l SET captured = l.captured - 1
+      FROM removed r
+      WHERE l.tenant_id = ${ctx.tenantId}::uuid AND l.order_id = ${ctx.orderId}::bigint AND l.line_no = r.line_no
     )
-    RETURNING id
+    SELECT id FROM removed
   `.execute(db);
   if (removed.rows.length === 0) return false;
 

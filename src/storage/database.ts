@@ -15,10 +15,33 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
-export function openDatabase(connectionString: string, options: { max?: number } = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-  // An idle client that loses its server (restart, network) must not crash the process.
-  pool.on('error', () => {});
+export type OpenOptions = {
+  max?: number;
+  /** Told of each connection the server or the network took away (the process carries on). */
+  onConnectionError?: (error: Error) => void;
+};
+
+/**
+ * A pool that outlives its database. pg emits 'error' on a client whose connection dies, idle in the
+ * pool or checked out (mid-transaction, between two statements); an 'error' event nobody listens to
+ * ends the process. So every client gets a listener the moment it connects: the query that was
+ * running, or the next one, fails instead (an error http/ answers with 503 DATABASE_UNAVAILABLE), the
+ * pool drops the dead client when it is released, and later requests connect afresh once the
+ * database is back. A connection that cannot be made within 5 s fails rather than waiting forever.
+ */
+export function openDatabase(connectionString: string, options: OpenOptions = {}): DbHandle {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+  const onError = (error: Error) => options.onConnectionError?.(error);
+  pool.on('error', onError);
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    // A FATAL error ends the session, but pg counts the client usable until the socket's end is
+    // read, and a query that failed outside a transaction hands it straight back to the pool: the
+    // next request would get a dead connection. Ending it now makes the pool drop it on release.
+    client.connection.on('errorMessage', (message: { severity?: string }) => {
+      if (message.severity === 'FATAL' || message.severity === 'PANIC') client.end().catch(() => {});
+    });
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -5,8 +5,10 @@ import * as m0002 from './migrations/0002-users.ts';
 import * as m0003 from './migrations/0003-serial-counters.ts';
 import * as m0004 from './migrations/0004-fnc1-substitute.ts';
 import * as m0005 from './migrations/0005-idempotency.ts';
+import * as m0006 from './migrations/0006-auth-throttle.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
 import * as m0008 from './migrations/0008-receipts.ts';
+import { grantRuntimeAccess, migrationTables } from './roles.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -16,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0003-serial-counters': m0003,
   '0004-fnc1-substitute': m0004,
   '0005-idempotency': m0005,
+  '0006-auth-throttle': m0006,
   '0007-unit-lifecycle': m0007,
   '0008-receipts': m0008,
 };
@@ -26,9 +29,19 @@ const provider: MigrationProvider = {
   },
 };
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'unitrace_migrations', migrationLockTableName: 'unitrace_migrations_lock' });
+/**
+ * Brings the schema up to date. Run it as the owner; with `runtimeRole`, the grants of that role
+ * (storage/roles.ts) are applied afterwards, every time, so tables of new migrations are covered.
+ *
+ * Migrations are written on parallel branches and can land out of name order (0007 merged before
+ * 0006): a database already at 0007 then runs 0006 instead of refusing to start. So each migration
+ * must stand on its own, needing nothing from a migration numbered after it.
+ */
+export async function migrateToLatest(db: Db, options: { runtimeRole?: string } = {}): Promise<string[]> {
+  const [migrationTableName, migrationLockTableName] = migrationTables;
+  const migrator = new Migrator({ db, provider, migrationTableName, migrationLockTableName, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (options.runtimeRole) await grantRuntimeAccess(db, options.runtimeRole);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -157,7 +157,7 @@ export async function listOrders(
   return rows.map(toOrder);
 }
 
-/** The order's lines with their product and how many serials each has. */
+/** The order's lines with their product and how many serials each has (kept on the line by captures). */
 export async function findPackingLines(db: Db, tenantId: string, orderId: number): Promise<PackingLine[]> {
   const rows = await db
     .selectFrom('order_lines as l')
@@ -170,13 +170,7 @@ export async function findPackingLines(db: Db, tenantId: string, orderId: number
       'p.needs_serial_number',
       'p.gtin',
       'p.serial_format',
-      eb
-        .selectFrom('order_serials as s')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('s.tenant_id', '=', 'l.tenant_id')
-        .whereRef('s.order_id', '=', 'l.order_id')
-        .whereRef('s.line_no', '=', 'l.line_no')
-        .as('captured'),
+      'l.captured',
     ])
     .where('l.tenant_id', '=', tenantId)
     .where('l.order_id', '=', orderId)

@@ -169,9 +169,15 @@ export async function copySerialReportCsv(pool: pg.Pool, tenantId: string, filte
     ) TO STDOUT WITH (FORMAT csv)`;
   const stream = client.query(copyTo(query));
   let released = false;
+  // While the COPY holds this client its connection can die (a restart, a terminated backend): pg
+  // fails the stream and then emits 'error' on the client, which ends the process when nobody
+  // listens. The listener stays on a client given back broken (the pool throws it away).
+  const onConnectionError = (error: Error) => release(error);
+  client.on('error', onConnectionError);
   const release = (error?: Error) => {
     if (released) return;
     released = true;
+    if (!error) client.off('error', onConnectionError);
     client.release(error);
   };
   stream.on('end', () => release());

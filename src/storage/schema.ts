@@ -27,6 +27,7 @@ export interface SettingsTable {
   gs1_fnc1_substitute: string | null;
   duplicate_scope: Generated<DuplicateScope>;
   require_received_serials: Generated<boolean>;
+  order_number_format: string | null;
   updated_at: Generated<Date>;
 }
 
@@ -65,6 +66,7 @@ export interface OrderLinesTable {
   line_no: number;
   product_id: number;
   quantity: number;
+  captured: Generated<number>;
 }
 
 export interface OrderSerialsTable {
@@ -201,12 +203,35 @@ export interface ReceiptUnitsTable {
   received_at: Timestamp;
 }
 
+export interface SignInFailuresTable {
+  email: string;
+  address: string;
+  window_start: Date;
+  failures: number;
+}
+
+export interface AddressFailuresTable {
+  address: string;
+  kind: 'sign-in' | 'api-key';
+  window_start: Date;
+  failures: number;
+}
+
+export interface ApiKeyFailuresTable {
+  tenant_id: string;
+  window_start: Date;
+  failures: number;
+}
+
 export interface Database {
   receiving_notices: ReceivingNoticesTable;
   receiving_notice_serials: ReceivingNoticeSerialsTable;
   receipts: ReceiptsTable;
   receipt_units: ReceiptUnitsTable;
   idempotency_keys: IdempotencyKeysTable;
+  sign_in_failures: SignInFailuresTable;
+  address_failures: AddressFailuresTable;
+  api_key_failures: ApiKeyFailuresTable;
   serial_counters: SerialCountersTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -45,21 +45,31 @@ export type SettingsRow = {
   gs1Fnc1Substitute: string | null;
   duplicateScope: DuplicateScope;
   requireReceivedSerials: boolean;
+  /** What the tenant's order numbers look like (serial-format language), so a scanned slip is not taken for a serial. */
+  orderNumberFormat: string | null;
 };
 
-const settingsColumns = ['allow_duplicate_serials_in_order', 'gs1_fnc1_substitute', 'duplicate_scope', 'require_received_serials'] as const;
+const settingsColumns = [
+  'allow_duplicate_serials_in_order',
+  'gs1_fnc1_substitute',
+  'duplicate_scope',
+  'require_received_serials',
+  'order_number_format',
+] as const;
 
 function toSettings(row: {
   allow_duplicate_serials_in_order: boolean;
   gs1_fnc1_substitute: string | null;
   duplicate_scope: DuplicateScope;
   require_received_serials: boolean;
+  order_number_format: string | null;
 }): SettingsRow {
   return {
     allowDuplicateSerialsInOrder: row.allow_duplicate_serials_in_order,
     gs1Fnc1Substitute: row.gs1_fnc1_substitute,
     duplicateScope: row.duplicate_scope,
     requireReceivedSerials: row.require_received_serials,
+    orderNumberFormat: row.order_number_format,
   };
 }
 
@@ -67,7 +77,7 @@ export async function findSettings(db: Db, tenantId: string): Promise<SettingsRo
   const row = await db.selectFrom('settings').select(settingsColumns).where('tenant_id', '=', tenantId).executeTakeFirst();
   return row
     ? toSettings(row)
-    : { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false };
+    : { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false, orderNumberFormat: null };
 }
 
 export async function updateSettings(db: Db, tenantId: string, patch: Partial<SettingsRow>): Promise<SettingsRow> {
@@ -76,11 +86,13 @@ export async function updateSettings(db: Db, tenantId: string, patch: Partial<Se
     gs1_fnc1_substitute?: string | null;
     duplicate_scope?: DuplicateScope;
     require_received_serials?: boolean;
+    order_number_format?: string | null;
   } = {};
   if (patch.allowDuplicateSerialsInOrder !== undefined) values.allow_duplicate_serials_in_order = patch.allowDuplicateSerialsInOrder;
   if (patch.gs1Fnc1Substitute !== undefined) values.gs1_fnc1_substitute = patch.gs1Fnc1Substitute;
   if (patch.duplicateScope !== undefined) values.duplicate_scope = patch.duplicateScope;
   if (patch.requireReceivedSerials !== undefined) values.require_received_serials = patch.requireReceivedSerials;
+  if (patch.orderNumberFormat !== undefined) values.order_number_format = patch.orderNumberFormat;
   const row = await db
     .insertInto('settings')
     .values({ tenant_id: tenantId, ...values })

@@ -381,11 +381,17 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await page.getByText('Navy Labs').waitFor();
   });
 
-  it('saves the duplicate-serials setting and shows it after a reload', async () => {
+  it('saves the duplicate scope and duplicate-serials settings and shows them after a reload', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const box = page.getByRole('checkbox', { name: 'Allow duplicate serial numbers in an order' });
+    const perSku = page.getByRole('radio', { name: /of its SKU/ });
+    const perOrder = page.getByRole('radio', { name: /only within one order/ });
     await box.waitFor();
+    expect(await perSku.isChecked()).toBe(true);
     expect(await box.isChecked()).toBe(false);
+    // Duplicates in an order only make sense when serials are unique per order alone.
+    expect(await box.isDisabled()).toBe(true);
+    await perOrder.check();
     await box.check();
     await page.getByLabel('FNC1 substitute sent by your scanners').fill('^');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -393,6 +399,7 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await shot('12-settings');
     await page.reload();
     await box.waitFor();
+    expect(await perOrder.isChecked()).toBe(true);
     expect(await box.isChecked()).toBe(true);
     expect(await page.getByLabel('FNC1 substitute sent by your scanners').inputValue()).toBe('^');
   });

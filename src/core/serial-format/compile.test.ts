@@ -268,6 +268,16 @@ describe('compiled format', () => {
     expect(compileSerialFormat('SN-{9:7}')).toBe(compileSerialFormat('SN-{9:7}'));
   });
 
+  it('keeps the cache bounded: a format compiled before 1,000 newer distinct ones is compiled afresh', () => {
+    // Formats come from product data, so a long-running server sees any number of them.
+    const first = compileSerialFormat('CACHE-BOUND-{9:4}');
+    expect(compileSerialFormat('CACHE-BOUND-{9:4}')).toBe(first);
+    for (let i = 0; i < 1000; i += 1) compileSerialFormat(`CACHE-FILL-${i}-{9:4}`);
+    const again = compileSerialFormat('CACHE-BOUND-{9:4}');
+    expect(again).not.toBe(first);
+    expect(again.regex).toBe(first.regex);
+  });
+
   it('is frozen', () => {
     const f = compileSerialFormat('SN-{9:7}');
     expect(Object.isFrozen(f)).toBe(true);

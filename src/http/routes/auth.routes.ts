@@ -22,7 +22,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
       },
     },
     async (request, reply) => {
-      const session = await signIn(db, request.body);
+      const session = await signIn(db, request.body, { address: request.ip });
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
         httpOnly: true,

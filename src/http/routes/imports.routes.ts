@@ -1,5 +1,6 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
 import { importOrdersCsv, importProductsCsv, importReceiptsCsv } from '../../services/imports.service.ts';
 import type { Db } from '../../storage/database.ts';
 
@@ -11,9 +12,21 @@ const ImportQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const CSV_TYPES = ['text/csv', 'application/csv'];
+
+function sendCsv(contentType: string | undefined): DomainError {
+  return new DomainError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `content-type: send the file as text/csv${contentType ? `, not ${contentType}` : ''}`,
+  );
+}
+
 export const importsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  // CSV bodies are read as a stream by the import, row by row.
-  app.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => done(null, payload));
+  // These routes take CSV and nothing else (this plugin's parsers only): CSV bodies are read as a
+  // stream by the import, row by row; JSON, plain text and the rest are refused before the handler.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser('*', (request, _payload, done) => done(sendCsv(request.headers['content-type'])));
 
   for (const [path, run, columns, tag, role] of [
     ['/products/import', importProductsCsv, 'sku,name,gtin,needsSerialNumber,serialFormat', 'products', 'admin'],
@@ -31,7 +44,11 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
           querystring: ImportQuery,
         },
       },
-      async (request) => run(db, request.actor, request.body as Readable, request.query),
+      async (request) => {
+        // A request without a body has no content type to parse: nothing was sent.
+        if (!(request.body instanceof Readable)) throw sendCsv(request.headers['content-type']);
+        return run(db, request.actor, request.body, request.query);
+      },
     );
   }
 };

@@ -5,6 +5,7 @@ import { serialReportCsv, serialReportCsvHeader, serialReportDaily, serialReport
 import type { Db } from '../../storage/database.ts';
 import { presentReportRow } from '../presenters.ts';
 import { PageQuery } from '../schemas.ts';
+import { streamStarted } from '../stream-reply.ts';
 
 const ReportFilter = {
   shippedFrom: Type.Optional(Type.String({ maxLength: 40, description: 'first UTC day (2026-11-01) or ISO timestamp' })),
@@ -50,10 +51,11 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ db: Db; pool: pg.Pool }>
       const { format, limit, cursor, ...filter } = request.query;
       if (format === 'csv') {
         const rows = await serialReportCsv(pool, request.actor, filter);
+        reply.raw.on('close', () => rows.destroy());
+        await streamStarted(request, rows);
         const stamp = new Date().toISOString().slice(0, 10);
         reply.header('content-type', 'text/csv; charset=utf-8');
         reply.header('content-disposition', `attachment; filename="serial-number-report-${stamp}.csv"`);
-        reply.raw.on('close', () => rows.destroy());
         const body = new PassThrough();
         body.write(serialReportCsvHeader);
         rows.on('error', (error) => body.destroy(error));

@@ -31,6 +31,17 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app,
             requireReceivedSerials: Type.Optional(
               Type.Boolean({ description: 'Refuse at packing a serial that is not in stock for its SKU (received, generated or restocked)' }),
             ),
+            orderNumberFormat: Type.Optional(
+              Type.Union([
+                Type.String({
+                  minLength: 1,
+                  maxLength: 200,
+                  description:
+                    'What your order numbers look like, in the serial-format language (e.g. SO-{######}); a packing station scan that matches it opens that order instead of being taken for a serial (null: only existing order numbers are recognised)',
+                }),
+                Type.Null(),
+              ]),
+            ),
             gs1Fnc1Substitute: Type.Optional(
               Type.Union([
                 Type.String({

@@ -21,7 +21,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     ALTER TABLE settings
       ADD COLUMN duplicate_scope text NOT NULL DEFAULT 'sku' CHECK (duplicate_scope IN ('order', 'sku', 'tenant')),
-      ADD COLUMN require_received_serials boolean NOT NULL DEFAULT false;
+      ADD COLUMN require_received_serials boolean NOT NULL DEFAULT false,
+      ADD COLUMN order_number_format text CHECK (length(order_number_format) BETWEEN 1 AND 200);
 
     ALTER TABLE order_serials
       ADD COLUMN unit_active boolean NOT NULL DEFAULT true,
@@ -29,6 +30,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     UPDATE order_serials s SET unit_active = false
       FROM orders o WHERE o.tenant_id = s.tenant_id AND o.id = s.order_id AND o.status = 'cancelled';
     ALTER TABLE order_serials ALTER COLUMN unique_scope DROP DEFAULT;
+
+    -- How many serials each line has, kept with the line (a scan into a 100,000-unit order must
+    -- not count them), and never more than its units: the database's own check of that rule.
+    ALTER TABLE order_lines ADD COLUMN captured int NOT NULL DEFAULT 0;
+    UPDATE order_lines l SET captured = c.n
+      FROM (SELECT tenant_id, order_id, line_no, count(*)::int AS n FROM order_serials GROUP BY 1, 2, 3) c
+      WHERE c.tenant_id = l.tenant_id AND c.order_id = l.order_id AND c.line_no = l.line_no;
+    ALTER TABLE order_lines ADD CONSTRAINT order_lines_captured_within_quantity CHECK (captured BETWEEN 0 AND quantity);
 
     CREATE UNIQUE INDEX order_serials_active_unit ON order_serials (tenant_id, product_id, serial)
       WHERE unit_active AND unique_scope <> 'order';

@@ -84,6 +84,16 @@ export const recordScan = (
   orderNumber: string,
   input: { data: string; sku?: string; scanned: boolean; station?: string },
 ) => apiRequest<ScanResult>('POST', `/orders/${seg(orderNumber)}/scans`, { json: input });
+/** A list or range at the station: all of its serials for one line, all or nothing. */
+export const captureBatch = (
+  orderNumber: string,
+  input: { items: Array<{ sku: string; serial: string; scanned: boolean }>; station?: string },
+) =>
+  apiRequest<{ captured: number; lines: Array<{ sku: string; captured: number; quantity: number }> }>(
+    'POST',
+    `/orders/${seg(orderNumber)}/serials/batch`,
+    { json: input },
+  );
 export const removeSerial = (orderNumber: string, input: { sku: string; serial: string; station?: string }) =>
   apiRequest<CaptureResult>('DELETE', `/orders/${seg(orderNumber)}/serials`, { json: input });
 export const shipOrder = (

@@ -52,7 +52,13 @@ export type ImportResult = {
   dryRun: boolean;
 };
 
-export type Settings = { allowDuplicateSerialsInOrder: boolean; gs1Fnc1Substitute: string | null };
+export type DuplicateScope = 'order' | 'sku' | 'tenant';
+export type Settings = {
+  allowDuplicateSerialsInOrder: boolean;
+  gs1Fnc1Substitute: string | null;
+  duplicateScope: DuplicateScope;
+  requireReceivedSerials: boolean;
+};
 
 export type OrderStatus = 'open' | 'shipped' | 'cancelled';
 export type OrderType = 'B2C' | 'B2B';
@@ -117,6 +123,9 @@ export type Unit = {
   sku: string;
   productName: string;
   status: string;
+  /** none, recalled or quarantined */
+  hold: string;
+  disposition: string | null;
   orderNumber: string | null;
   orderType: OrderType | null;
   customer: Customer | null;

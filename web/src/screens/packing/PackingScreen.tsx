@@ -1,6 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../api/client.ts';
-import { captureSerial, getOrder, getSettings, recordScan, removeSerial, shipOrder } from '../../api/endpoints.ts';
+import { captureBatch, getOrder, getSettings, recordScan, removeSerial, shipOrder } from '../../api/endpoints.ts';
 import type { CaptureResult, Order, OrderLine, ScanResult } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { NotAllowed } from '../../components/NotAllowed.tsx';
@@ -21,6 +21,7 @@ import {
   nextSlot,
   openCount,
   packingProgress,
+  SHIP_ACTION,
   targetLine,
   withCapture,
   withoutCapture,
@@ -204,19 +205,41 @@ function PackingStation() {
     [report],
   );
 
+  /** The server said the scan was a packing slip: open that order (the one open now keeps its captures). */
+  const switchToScannedOrder = useCallback(
+    async (details: { orderNumber?: unknown } | undefined) => {
+      const current = orderRef.current;
+      const scanned = typeof details?.orderNumber === 'string' ? details.orderNumber : null;
+      if (!scanned || !current) return;
+      if (scanned === current.orderNumber) {
+        report('info', `Order ${scanned} is already open here: scan its serial numbers.`);
+        return;
+      }
+      const p = packingProgress(linesRef.current);
+      const left = current.status === 'open' && p.total > p.filled ? ` Order ${current.orderNumber} stays open with ${p.filled} of ${plural(p.total, 'serial')}.` : '';
+      await openOrder(scanned);
+      if (left && orderRef.current?.orderNumber === scanned) report('info', `Switched to order ${scanned}.${left}`);
+    },
+    [openOrder, report],
+  );
+
   /**
-   * Sends one capture: a plain serial to .../serials, a GS1 scan whole to .../scans (the server
-   * keeps its lot and expiry). On 201 the slot `index` of the line fills.
+   * Sends one capture to the station scan route (.../scans): a GS1 scan whole (the server keeps its
+   * lot and expiry), a plain serial for its line. On 201 the slot `index` of the line fills. Any
+   * refusal reloads the order, so slots filled from another tab or station show up at once; a
+   * scanned packing slip (SCANNED_ORDER_NUMBER) opens that order instead.
    */
   const capture = useCallback(
     async (target: { sku: string; serial: string; index: number; data?: string }, scanned: boolean) => {
       const orderNumber = orderRef.current!.orderNumber;
       const station = stationRef.current.trim() || undefined;
       try {
-        const result: CaptureResult & Partial<ScanResult> =
-          target.data === undefined
-            ? await captureSerial(orderNumber, { sku: target.sku, serial: target.serial, scanned, station })
-            : await recordScan(orderNumber, { data: target.data, sku: target.sku, scanned, station });
+        const result: CaptureResult & Partial<ScanResult> = await recordScan(orderNumber, {
+          data: target.data ?? target.serial,
+          sku: target.sku,
+          scanned,
+          station,
+        });
         if (currentNumberRef.current !== orderNumber) return;
         const extra = { lot: result.lot ?? null, expiry: result.expiry ?? null };
         const next = withCapture(linesRef.current, result.sku, result.serial, {
@@ -239,12 +262,58 @@ function PackingStation() {
         const local = next.find((l) => l.sku === result.sku)?.serials.length;
         if (local !== result.captured) await loadOrder(orderNumber, true);
       } catch (error) {
+        if (isApiError(error) && error.code === 'SCANNED_ORDER_NUMBER') {
+          await switchToScannedOrder(error.details as { orderNumber?: unknown } | undefined);
+          return;
+        }
         reportFailure(error);
-        if (isApiError(error) && RESYNC.has(error.code)) await loadOrder(orderNumber, true);
+        if (isApiError(error)) await loadOrder(orderNumber, true);
       }
     },
-    [applyLines, loadOrder, report, reportFailure, setActive],
+    [applyLines, loadOrder, report, reportFailure, setActive, switchToScannedOrder],
   );
+
+  /** A list or range for one line, sent as one batch: every serial is captured, or none. */
+  const captureList = useCallback(
+    async (target: { sku: string; serials: string[] }, scanned: boolean) => {
+      const orderNumber = orderRef.current!.orderNumber;
+      const station = stationRef.current.trim() || undefined;
+      try {
+        const result = await captureBatch(orderNumber, {
+          items: target.serials.map((serial) => ({ sku: target.sku, serial, scanned })),
+          station,
+        });
+        if (currentNumberRef.current !== orderNumber) return;
+        await loadOrder(orderNumber, true);
+        setActive(target.sku);
+        const line = result.lines.find((l) => l.sku === target.sku);
+        const done = linesRef.current.length > 0 && packingProgress(linesRef.current).complete;
+        report(
+          'ok',
+          `${plural(result.captured, 'serial')} captured for ${target.sku}${line ? ` (${line.captured} of ${line.quantity})` : ''}${done ? '. Every serial is captured: ship the order.' : ''}`,
+        );
+      } catch (error) {
+        reportFailure(error);
+        if (isApiError(error)) await loadOrder(orderNumber, true);
+      }
+    },
+    [loadOrder, report, reportFailure, setActive],
+  );
+
+  /** Ships a complete order straight from the scan box (Enter on an empty box, or the ship action barcode). */
+  const shipNow = useCallback(async () => {
+    const orderNumber = orderRef.current!.orderNumber;
+    try {
+      const shipped = await shipOrder(orderNumber, { station: stationRef.current.trim() || undefined });
+      if (currentNumberRef.current !== orderNumber) return;
+      applyOrder(shipped);
+      setShipOpen(false);
+      report('ok', `Order ${orderNumber} shipped. Scan the next order number.`);
+    } catch (error) {
+      reportFailure(error);
+      if (isApiError(error)) await loadOrder(orderNumber, true);
+    }
+  }, [applyOrder, loadOrder, report, reportFailure]);
 
   /** One entry from the scan box (or the camera). */
   const handleEntry = useCallback(
@@ -262,6 +331,10 @@ function PackingStation() {
       const decision = decideScan(linesRef.current, activeRef.current, raw, fnc1Ref.current);
       if (decision.kind === 'refuse') {
         report('error', decision.message, decision.code);
+      } else if (decision.kind === 'ship') {
+        await shipNow();
+      } else if (decision.kind === 'list') {
+        await captureList(decision, scanned);
       } else if (decision.kind === 'select') {
         setActive(decision.sku);
         const line = linesRef.current.find((l) => l.sku === decision.sku)!;
@@ -270,7 +343,7 @@ function PackingStation() {
         await capture(decision, scanned);
       }
     },
-    [capture, openOrder, report, setActive],
+    [capture, captureList, openOrder, report, setActive, shipNow],
   );
 
   const submit = (event: FormEvent) => {
@@ -418,42 +491,62 @@ function PackingStation() {
         </div>
       </div>
 
-      <form className="scan-form" onSubmit={submit} autoComplete="off">
-        <label htmlFor="scan-input" className="scan-label">
-          {inputLabel}
-        </label>
-        <div className="scan-row">
-          <input
-            id="scan-input"
-            ref={inputRef}
-            className="scan-input"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            onKeyDown={onKeyDown}
-            onPaste={() => recorderRef.current.edit()}
-            onCut={() => recorderRef.current.edit()}
-            onBlur={onBlur}
-            autoComplete="off"
-            autoCorrect="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            enterKeyHint="enter"
-            aria-describedby="scan-help"
-          />
-          <button type="submit" className="primary">
-            Enter
-          </button>
+      <div className="scan-dock">
+        <form className="scan-form" onSubmit={submit} autoComplete="off">
+          <label htmlFor="scan-input" className="scan-label">
+            {inputLabel}
+          </label>
+          <div className="scan-row">
+            <input
+              id="scan-input"
+              ref={inputRef}
+              className="scan-input"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              onKeyDown={onKeyDown}
+              onPaste={(e) => {
+                recorderRef.current.edit();
+                // A column pasted from a spreadsheet: the one-line box would drop its line breaks and
+                // glue the serials together with spaces, so keep them apart with commas.
+                const text = e.clipboardData.getData('text');
+                if (/[\r\n\t]/.test(text.trim())) {
+                  e.preventDefault();
+                  const items = text.split(/[\r\n\t]+/).map((item) => item.trim()).filter(Boolean);
+                  setValue((v) => [v.trim(), ...items].filter(Boolean).join(', '));
+                }
+              }}
+              onCut={() => recorderRef.current.edit()}
+              onBlur={onBlur}
+              autoComplete="off"
+              autoCorrect="off"
+              autoCapitalize="off"
+              spellCheck={false}
+              enterKeyHint="enter"
+              aria-describedby="scan-help"
+            />
+            <button type="submit" className="primary">
+              Enter
+            </button>
+          </div>
+          <p id="scan-help" className="hint">
+            {isOpen
+              ? target
+                ? `Serials go to ${target.sku}, slot ${slotTarget ? slotTarget.index + 1 : ''} of ${target.quantity}. Scan another SKU or GTIN to switch lines.`
+                : progress.complete
+                  ? `Every serial is captured: press Enter (or scan ${SHIP_ACTION}) to ship the order.`
+                  : 'Several lines need serials: scan the SKU or GTIN of the product first (or choose its line below).'
+              : 'Scan or type the order number and press Enter.'}
+          </p>
+        </form>
+
+        <div aria-live="polite" aria-atomic="true" className="feedback-region">
+          {feedback && (
+            <div className={`feedback feedback-${feedback.tone}`} role={feedback.tone === 'error' ? 'alert' : 'status'}>
+              {feedback.code && <span className="code">{feedback.code}</span>} {feedback.text}
+            </div>
+          )}
         </div>
-        <p id="scan-help" className="hint">
-          {isOpen
-            ? target
-              ? `Serials go to ${target.sku}, slot ${slotTarget ? slotTarget.index + 1 : ''} of ${target.quantity}. Scan another SKU or GTIN to switch lines.`
-              : progress.complete
-                ? 'Every serial is captured: ship the order.'
-                : 'Several lines need serials: scan the SKU or GTIN of the product first (or choose its line below).'
-            : 'Scan or type the order number and press Enter.'}
-        </p>
-      </form>
+      </div>
 
       {cameraOpen && (
         <CameraScanner
@@ -465,13 +558,6 @@ function PackingStation() {
         />
       )}
 
-      <div aria-live="polite" aria-atomic="true" className="feedback-region">
-        {feedback && (
-          <div className={`feedback feedback-${feedback.tone}`} role={feedback.tone === 'error' ? 'alert' : 'status'}>
-            {feedback.code && <span className="code">{feedback.code}</span>} {feedback.text}
-          </div>
-        )}
-      </div>
 
       {loading && !order && <p aria-busy="true">Opening order…</p>}
       {!order && !loading && !loadError && (

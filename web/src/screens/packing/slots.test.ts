@@ -258,3 +258,36 @@ describe('decideScan with an FNC1 substitute', () => {
     expect(decideScan(lines, null, '010950110153000321ABC^10LOT')).toMatchObject({ kind: 'capture', serial: '010950110153000321ABC^10LOT' });
   });
 });
+
+describe('lists, ranges and scan-to-ship at the station', () => {
+  it('sends a range for the target line as one list', () => {
+    expect(decideScan([camera], null, 'SN0001-SN0003')).toEqual({ kind: 'list', sku: 'CAM-1', serials: ['SN0001', 'SN0002', 'SN0003'] });
+  });
+
+  it('sends a comma-separated list (what a pasted column becomes) and a run as lists', () => {
+    expect(decideScan([camera], null, 'A1, A2')).toEqual({ kind: 'list', sku: 'CAM-1', serials: ['A1', 'A2'] });
+    expect(decideScan([camera], null, '10+2')).toEqual({ kind: 'list', sku: 'CAM-1', serials: ['10', '11'] });
+  });
+
+  it('keeps a hyphenated serial, a serial with a space and an ambiguous one as single serials', () => {
+    expect(decideScan([camera], null, 'SN-2024-00001')).toMatchObject({ kind: 'capture', serial: 'SN-2024-00001' });
+    expect(decideScan([camera], null, 'AB 12')).toMatchObject({ kind: 'capture', serial: 'AB 12' });
+    expect(decideScan([camera], null, '2024-00001')).toMatchObject({ kind: 'capture', serial: '2024-00001' });
+  });
+
+  it('refuses a list longer than the empty slots of the line, sending nothing', () => {
+    expect(decideScan([fill(camera, 'X')], null, 'SN1-SN3')).toMatchObject({ kind: 'refuse', message: expect.stringContaining('only 2 empty slots') });
+  });
+
+  it('asks for the line of a list when two lines are open', () => {
+    expect(decideScan([camera, lens], null, 'A1, A2')).toMatchObject({ kind: 'refuse', message: expect.stringContaining('choose the line') });
+  });
+
+  it('ships on an empty entry or the ship action once every slot is filled, and refuses the action before', () => {
+    const full = [fill(camera, 'A', 'B', 'C'), strap];
+    expect(decideScan(full, null, '')).toEqual({ kind: 'ship' });
+    expect(decideScan(full, null, 'ut:ship')).toEqual({ kind: 'ship' });
+    expect(decideScan([fill(camera, 'A'), strap], null, 'UT:SHIP')).toMatchObject({ kind: 'refuse', message: 'not ready to ship: 2 serial numbers to go' });
+    expect(decideScan([fill(camera, 'A')], null, '')).toMatchObject({ kind: 'refuse' });
+  });
+});

@@ -1,5 +1,5 @@
 import type { OrderLine } from '../../api/types.ts';
-import { checkSerial, isGs1Scan, isProductBarcode, parseScan } from '../../domain.ts';
+import { checkSerial, isGs1Scan, isProductBarcode, parseScan, parseSerialList } from '../../domain.ts';
 
 /**
  * The packing station's model of an order: every serialized unit is a slot, and each scan either
@@ -91,6 +91,10 @@ export type ScanDecision =
    * and expiry; `serial` is its AI 21, which fills slot `index`.
    */
   | { kind: 'scan'; sku: string; data: string; serial: string; index: number }
+  /** A pasted or scanned list or range: send these serials as one batch for this line. */
+  | { kind: 'list'; sku: string; serials: string[] }
+  /** Every slot is full and the packer asked to ship (Enter on an empty box, or the ship action barcode). */
+  | { kind: 'ship' }
   /** Nothing to send; tell the packer why (with the error code when the rule has one). */
   | { kind: 'refuse'; message: string; code?: string };
 
@@ -130,6 +134,26 @@ function parseFailure(error: unknown): ScanDecision {
   };
 }
 
+/** The text of the action barcode that ships a complete order at the station (print it as Code 128). */
+export const SHIP_ACTION = 'UT:SHIP';
+
+/**
+ * The serials of an entry that is a list or a range (`SN1, SN2`, `SN0001-SN0050`, `10+3`), or null
+ * when it is one serial. Only commas, semicolons, tabs and line breaks separate items here, never a
+ * space alone (a serial may hold one); text the list parser refuses is taken as one serial.
+ */
+export function listedSerials(code: string): string[] | null {
+  const hasSeparator = /[,;\t\r\n]/.test(code);
+  if (!hasSeparator && /\s/.test(code.replace(/\s*([-+])\s*/g, '$1'))) return null;
+  let serials: string[];
+  try {
+    serials = parseSerialList(code);
+  } catch {
+    return null;
+  }
+  return serials.length > 1 || (hasSeparator && serials.length === 1 && serials[0] !== code) ? serials : null;
+}
+
 /**
  * What one scan (or typed entry) means at this order. A code that names a line (SKU or GTIN)
  * chooses it; a GS1 barcode with a GTIN and a serial (AI 21) is sent whole for that GTIN's line
@@ -142,7 +166,15 @@ export function decideScan(
   fnc1Substitute: string | null = null,
 ): ScanDecision {
   const code = raw.trim();
-  if (code === '') return { kind: 'refuse', message: 'scan or type a serial number (or a SKU or GTIN to choose a line)' };
+  const complete = lines.some((l) => l.needsSerialNumber) ? packingProgress(lines).complete : true;
+  if (code === '' || code.toUpperCase() === SHIP_ACTION) {
+    if (complete) return { kind: 'ship' };
+    if (code !== '') {
+      const p = packingProgress(lines);
+      return { kind: 'refuse', message: `not ready to ship: ${p.total - p.filled} serial number${p.total - p.filled === 1 ? '' : 's'} to go` };
+    }
+    return { kind: 'refuse', message: 'scan or type a serial number (or a SKU or GTIN to choose a line)' };
+  }
 
   const substitute = fnc1Substitute ?? undefined;
   if (isGs1Scan(code, substitute)) {
@@ -162,7 +194,26 @@ export function decideScan(
 
   const named = lineForCode(lines, code);
   if (named) return chooseLine(named);
+  const listed = listedSerials(code);
+  if (listed) return listForTarget(lines, activeSku, listed);
   return serialForTarget(lines, activeSku, code);
+}
+
+function listForTarget(lines: ReadonlyArray<PackLine>, activeSku: string | null, serials: string[]): ScanDecision {
+  const line = targetLine(lines, activeSku);
+  if (!line) {
+    const open = openLines(lines);
+    return open.length === 0
+      ? { kind: 'refuse', message: 'every serial number is captured: ship the order, or remove a serial to replace it' }
+      : { kind: 'refuse', message: `choose the line for these ${serials.length} serials first: scan its SKU or GTIN` };
+  }
+  if (serials.length > openCount(line)) {
+    return {
+      kind: 'refuse',
+      message: `${serials.length} serials listed, but ${line.sku} has only ${openCount(line)} empty slot${openCount(line) === 1 ? '' : 's'}: nothing was sent`,
+    };
+  }
+  return { kind: 'list', sku: line.sku, serials };
 }
 
 function serialForTarget(lines: ReadonlyArray<PackLine>, activeSku: string | null, serial: string): ScanDecision {

@@ -88,6 +88,7 @@ export function SerialScreen({ serial }: { serial: string }) {
                       <td>{u.productName}</td>
                       <td>
                         <StatusBadge status={u.status} />
+                        {u.hold && u.hold !== 'none' && <> <StatusBadge status={u.hold} /></>}
                       </td>
                       <td className="mono">{u.orderNumber ? <Link to={paths.order(u.orderNumber)}>{u.orderNumber}</Link> : '—'}</td>
                       <td>{formatDateTime(u.shippedAt)}</td>
@@ -120,8 +121,17 @@ function UnitCard({ unit }: { unit: Unit }) {
           <dt>Status</dt>
           <dd>
             <StatusBadge status={unit.status} />
+            {unit.disposition && <span className="hint"> ({unit.disposition})</span>}
           </dd>
         </div>
+        {unit.hold !== 'none' && (
+          <div>
+            <dt>Hold</dt>
+            <dd>
+              <StatusBadge status={unit.hold} />
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Order</dt>
           <dd className="mono">

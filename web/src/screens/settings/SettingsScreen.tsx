@@ -1,16 +1,25 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { getSettings, saveSettings } from '../../api/endpoints.ts';
+import type { DuplicateScope } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
 
+const SCOPES: Array<{ value: DuplicateScope; label: string }> = [
+  { value: 'sku', label: 'of its SKU: a unit ships again only after it came back (recommended)' },
+  { value: 'tenant', label: 'across all SKUs: the same serial never appears on two SKUs' },
+  { value: 'order', label: 'only within one order (serials repeat across orders, like lot numbers)' },
+];
+
 export function SettingsScreen() {
   useTitle('Settings');
   const isAdmin = useCan('admin');
   const settings = useApi((signal) => getSettings({ signal }), []);
   const [allowDuplicates, setAllowDuplicates] = useState(false);
+  const [scope, setScope] = useState<DuplicateScope>('sku');
+  const [requireReceived, setRequireReceived] = useState(false);
   const [fnc1, setFnc1] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -19,6 +28,8 @@ export function SettingsScreen() {
   useEffect(() => {
     if (settings.data) {
       setAllowDuplicates(settings.data.allowDuplicateSerialsInOrder);
+      setScope(settings.data.duplicateScope);
+      setRequireReceived(settings.data.requireReceivedSerials);
       setFnc1(settings.data.gs1Fnc1Substitute ?? '');
     }
   }, [settings.data]);
@@ -29,7 +40,12 @@ export function SettingsScreen() {
     setError(null);
     setNotice(null);
     try {
-      const saved = await saveSettings({ allowDuplicateSerialsInOrder: allowDuplicates, gs1Fnc1Substitute: fnc1 === '' ? null : fnc1 });
+      const saved = await saveSettings({
+        allowDuplicateSerialsInOrder: allowDuplicates,
+        gs1Fnc1Substitute: fnc1 === '' ? null : fnc1,
+        duplicateScope: scope,
+        requireReceivedSerials: requireReceived,
+      });
       settings.setData(saved);
       setNotice('Settings saved.');
     } catch (e) {
@@ -41,7 +57,10 @@ export function SettingsScreen() {
 
   const changed =
     settings.data !== null &&
-    (settings.data.allowDuplicateSerialsInOrder !== allowDuplicates || (settings.data.gs1Fnc1Substitute ?? '') !== fnc1);
+    (settings.data.allowDuplicateSerialsInOrder !== allowDuplicates ||
+      (settings.data.gs1Fnc1Substitute ?? '') !== fnc1 ||
+      settings.data.duplicateScope !== scope ||
+      settings.data.requireReceivedSerials !== requireReceived);
 
   return (
     <section aria-labelledby="settings-title">
@@ -50,12 +69,54 @@ export function SettingsScreen() {
       <Notice onDismiss={() => setNotice(null)}>{notice}</Notice>
       {settings.data && (
         <form className="card form" onSubmit={save}>
+          <fieldset className="field" aria-describedby="settings-scope-help">
+            <legend>A serial number identifies one unit…</legend>
+            {SCOPES.map((option) => (
+              <label className="choice" key={option.value}>
+                <input
+                  type="radio"
+                  name="duplicate-scope"
+                  value={option.value}
+                  checked={scope === option.value}
+                  disabled={!isAdmin}
+                  onChange={() => {
+                    setScope(option.value);
+                    setNotice(null);
+                  }}
+                />
+                {option.label}
+              </label>
+            ))}
+            <p className="hint" id="settings-scope-help">
+              Packing refuses a unit that is already packed in another order, or shipped and not yet come back, naming
+              that order. Recalled, quarantined and scrapped units are always refused.
+            </p>
+          </fieldset>
+          <div className="field">
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={requireReceived}
+                disabled={!isAdmin}
+                onChange={(e) => {
+                  setRequireReceived(e.target.checked);
+                  setNotice(null);
+                }}
+                aria-describedby="settings-received-help"
+              />
+              Only pack serials that are in stock
+            </label>
+            <p className="hint" id="settings-received-help">
+              When ticked, the packing station refuses a serial that was never received, generated or restocked for
+              its SKU.
+            </p>
+          </div>
           <div className="field">
             <label className="choice">
               <input
                 type="checkbox"
                 checked={allowDuplicates}
-                disabled={!isAdmin}
+                disabled={!isAdmin || scope !== 'order'}
                 onChange={(e) => {
                   setAllowDuplicates(e.target.checked);
                   setNotice(null);
@@ -67,6 +128,7 @@ export function SettingsScreen() {
             <p className="hint" id="settings-duplicates-help">
               When ticked, the packing station accepts the same serial number more than once in one order (for example
               kits whose parts share a serial); when not, a second scan of a serial already in the order is refused.
+              Only for serials unique per order.
             </p>
           </div>
           <div className="field">
