@@ -156,6 +156,18 @@ for (let i = 0; i < 100; i += 1) {
   }
   refused.push(res.server);
 }
+// The floor under any write: plain PostgreSQL committing one one-row INSERT (the commit waits for
+// the WAL to reach the disk, as every capture's does).
+await sql`CREATE TABLE plain_commit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, serial text)`.execute(db);
+const commits: number[] = [];
+for (let i = 0; i < 300; i += 1) {
+  const started = performance.now();
+  await db.transaction().execute(async (trx) => {
+    await sql`INSERT INTO plain_commit (serial) VALUES (${`C${i}`})`.execute(trx);
+  });
+  commits.push(performance.now() - started);
+}
+console.log(`plain PostgreSQL, BEGIN + one-row INSERT + COMMIT from the bench process: median ${ms(quantile(commits, 0.5))}, p95 ${ms(quantile(commits, 0.95))}`);
 const stored = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM serial_units`.execute(db)).rows[0].n;
 console.log(
   `single station scans with ${stored.toLocaleString('en-US')} units stored: accepted median ${ms(quantile(accepted, 0.5))}, p95 ${ms(quantile(accepted, 0.95))}, p99 ${ms(quantile(accepted, 0.99))} of server time (${SCANS} scans)`,

@@ -24,6 +24,7 @@ import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { receivingRoutes } from './routes/receiving.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
+import { returnsRoutes } from './routes/returns.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
 import { serialsRoutes } from './routes/serials.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
@@ -215,6 +216,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
       await api.register(receivingRoutes, { db: deps.db });
+      await api.register(returnsRoutes, { db: deps.db });
       await api.register(scansRoutes);
     },
     { prefix: API_PREFIX },

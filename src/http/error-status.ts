@@ -18,6 +18,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_NOT_FOUND':
     case 'RECEIPT_NOT_FOUND':
     case 'NOTICE_NOT_FOUND':
+    case 'RETURN_NOT_FOUND':
+    case 'RETURN_ITEM_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -35,6 +37,9 @@ export function statusForCode(code: ErrorCode): number {
     case 'RECEIPT_CLOSED':
     case 'SERIAL_DUPLICATE_IN_RECEIPT':
     case 'SERIAL_RETURN_PENDING':
+    case 'ORDER_NOT_SHIPPED':
+    case 'RETURN_ITEM_NOT_PENDING':
+    case 'RETURN_ITEM_NOT_IN_REVIEW':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

@@ -1,3 +1,4 @@
+import { verdictMessage } from '../core/returns.ts';
 import type { OrderDetail, OrderRow } from '../services/orders.service.ts';
 import type { ProductRow } from '../services/products.service.ts';
 import type { SerialReportRow } from '../services/reports.service.ts';
@@ -13,6 +14,7 @@ import type {
   ReceiptSummaryRow,
   ScanResult,
 } from '../services/receiving.service.ts';
+import type { ReturnDetail, ReturnItemRow, ReturnSummaryRow } from '../services/returns.service.ts';
 import type { UnitWithHistory } from '../services/serials.service.ts';
 
 // Explicit output shapes: what clients see is written here, never a spread database row.
@@ -227,5 +229,55 @@ export function presentReceivingScan(s: ScanResult) {
     gtin: s.gtin,
     receipt: s.receipt,
     notice: s.notice ? { reference: s.notice.reference, status: s.notice.status, ...presentNoticeProgress(s.notice) } : null,
+  };
+}
+
+export function presentReturnItem(i: ReturnItemRow) {
+  return {
+    index: i.index,
+    sku: i.sku,
+    serial: i.serial,
+    verdict: i.verdict,
+    // Never names another customer or their order: only this customer's own other order.
+    message: verdictMessage(i),
+    otherOrderNumber: i.verdict === 'shipped_in_other_order' ? i.otherOrderNumber : null,
+    disposition: i.disposition,
+    heldForReview: i.disposition === 'review',
+    unitRegistered: i.unitExisted,
+    condition: i.condition,
+    reason: i.reason,
+    captureMethod: i.scanned ? 'scanned' : 'typed',
+    lot: i.lot,
+    expiry: i.expiry,
+    review: i.review && { decision: i.review.decision, note: i.review.note, at: iso(i.review.at), by: i.review.by },
+    disposal: i.disposal && { note: i.disposal.note, at: iso(i.disposal.at), by: i.disposal.by },
+  };
+}
+
+export function presentReturn(r: ReturnDetail & { added?: number[] }) {
+  return {
+    id: r.id,
+    orderNumber: r.orderNumber,
+    rmaNumber: r.rmaNumber,
+    station: r.station,
+    createdAt: iso(r.createdAt),
+    createdBy: r.createdBy,
+    items: r.items.map(presentReturnItem),
+    ...(r.added ? { added: r.added } : {}),
+  };
+}
+
+export function presentReturnSummary(r: ReturnSummaryRow) {
+  return {
+    id: r.id,
+    orderNumber: r.orderNumber,
+    rmaNumber: r.rmaNumber,
+    station: r.station,
+    createdAt: iso(r.createdAt),
+    createdBy: r.createdBy,
+    items: r.items,
+    matched: r.matched,
+    inReview: r.inReview,
+    pending: r.pending,
   };
 }

@@ -43,6 +43,14 @@ const leastRole: Record<string, Role | 'public'> = {
   'POST /api/v1/serials/expand': 'viewer',
   'POST /api/v1/scans/parse': 'viewer',
 
+  'GET /api/v1/returns': 'viewer',
+  'GET /api/v1/returns/:returnId': 'viewer',
+  'POST /api/v1/returns': 'packer',
+  'POST /api/v1/returns/:returnId/items': 'packer',
+  'POST /api/v1/returns/:returnId/items/:index/restock': 'packer',
+  'POST /api/v1/returns/:returnId/items/:index/scrap': 'packer',
+  'POST /api/v1/returns/:returnId/items/:index/review': 'admin',
+
   'GET /api/v1/reports/serial-numbers': 'viewer',
   'GET /api/v1/reports/serial-numbers/daily': 'viewer',
   'GET /api/v1/epcis/events': 'viewer',

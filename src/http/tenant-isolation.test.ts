@@ -7,11 +7,13 @@ import { captureSerial, shipOrder } from '../services/packing.service.ts';
 import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
 import { createNotice, createReceipt } from '../services/receiving.service.ts';
+import { createReturn } from '../services/returns.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
 let foreignKey: Record<string, string>;
 let tenantA: string;
+let returnA: number;
 
 /** Every row of tenant A in every table that has a tenant_id, as text: to prove a walk changed nothing. */
 async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
@@ -58,6 +60,10 @@ beforeAll(async () => {
   await createNotice(t.db, a.actor, { reference: A.notice, lines: [{ sku: A.sku, serials: [`${A.serial}-3`, `${A.serial}-4`] }] });
   A.receiptId = (await createReceipt(t.db, a.actor, { noticeReference: A.notice, lines: [{ sku: A.sku, serials: [`${A.serial}-3`] }] })).receipt.id;
   A.openReceiptId = (await createReceipt(t.db, a.actor, { noticeReference: A.notice, open: true })).receipt.id;
+  // a return with a match and an item held for review
+  returnA = (
+    await createReturn(t.db, a.actor, { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }, { sku: A.sku, serial: 'A-UNKNOWN' }] })
+  ).id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -79,6 +85,10 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
   'POST /api/v1/receipts/{id}/scans': { data: `${A.serial}-4`, sku: A.sku },
+  'POST /api/v1/returns/{returnId}/items': { items: [{ sku: A.sku, serial: 'B-TRY' }] },
+  'POST /api/v1/returns/{returnId}/items/{index}/restock': {},
+  'POST /api/v1/returns/{returnId}/items/{index}/scrap': {},
+  'POST /api/v1/returns/{returnId}/items/{index}/review': { decision: 'accept', note: 'tenant B tries' },
 };
 
 function fill(path: string, openOrder: boolean): string {
@@ -87,7 +97,9 @@ function fill(path: string, openOrder: boolean): string {
     .replace('{reference}', encodeURIComponent(A.notice))
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
-    .replace('{serial}', encodeURIComponent(A.serial));
+    .replace('{serial}', encodeURIComponent(A.serial))
+    .replace('{returnId}', String(returnA))
+    .replace('{index}', path.endsWith('/review') ? '1' : '0');
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -130,10 +142,23 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/receipts/{id}/close',
         'GET /api/v1/receipts/notices/{reference}',
         'POST /api/v1/receipts/notices/{reference}/close',
+        'GET /api/v1/returns/{returnId}',
+        'POST /api/v1/returns/{returnId}/items',
+        'POST /api/v1/returns/{returnId}/items/{index}/restock',
+        'POST /api/v1/returns/{returnId}/items/{index}/scrap',
+        'POST /api/v1/returns/{returnId}/items/{index}/review',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
     expect(own.statusCode).toBe(404);
+    const returned = await app.inject({
+      method: 'POST',
+      url: '/api/v1/returns',
+      headers: foreignKey,
+      payload: { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }] },
+    });
+    expect(returned.statusCode).toBe(404);
+    expect(returned.json().error.code).toBe('ORDER_NOT_FOUND');
     // Not one row of tenant A's changed: products, orders, captures, units, history, settings, keys.
     expect(await snapshotOfTenantA()).toEqual(before);
   });
@@ -147,6 +172,8 @@ describe("one tenant's key against another tenant's data", () => {
       '/api/v1/reports/serial-numbers',
       '/api/v1/receipts',
       '/api/v1/receipts/notices',
+      '/api/v1/returns',
+      '/api/v1/returns?disposition=review',
     ];
     for (const url of lists) {
       const res = await app.inject({ method: 'GET', url, headers: foreignKey });

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-auth-throttle.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
 import * as m0008 from './migrations/0008-receipts.ts';
 import { grantRuntimeAccess, migrationTables } from './roles.ts';
+import * as m0009 from './migrations/0009-returns.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-auth-throttle': m0006,
   '0007-unit-lifecycle': m0007,
   '0008-receipts': m0008,
+  '0009-returns': m0009,
 };
 
 const provider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ReturnCondition, ReturnItemDisposition, ReturnVerdict, ReviewDecision } from '../core/returns.ts';
 import type { DuplicateScope, OrderStatus, OrderType, Role, UnitDisposition, UnitHold, UnitStatus } from '../core/model.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -223,11 +224,49 @@ export interface ApiKeyFailuresTable {
   failures: number;
 }
 
+export interface ReturnsTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  order_id: number;
+  rma_number: string | null;
+  station: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface ReturnItemsTable {
+  tenant_id: string;
+  return_id: number;
+  item_index: number;
+  order_id: number;
+  product_id: number;
+  serial: string;
+  verdict: ReturnVerdict;
+  other_order_id: number | null;
+  unit_existed: boolean;
+  condition: ReturnCondition | null;
+  reason: string | null;
+  scanned: boolean;
+  lot: string | null;
+  expiry: string | null;
+  disposition: ReturnItemDisposition;
+  unit_disposition_before: UnitDisposition | null;
+  review_decision: ReviewDecision | null;
+  review_note: string | null;
+  reviewed_at: Date | null;
+  reviewed_by: string | null;
+  disposal_note: string | null;
+  disposed_at: Date | null;
+  disposed_by: string | null;
+}
+
 export interface Database {
   receiving_notices: ReceivingNoticesTable;
   receiving_notice_serials: ReceivingNoticeSerialsTable;
   receipts: ReceiptsTable;
   receipt_units: ReceiptUnitsTable;
+  returns: ReturnsTable;
+  return_items: ReturnItemsTable;
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   address_failures: AddressFailuresTable;

@@ -15,6 +15,7 @@ import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
 import { ReceivingScreen } from './screens/receiving/ReceivingScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
+import { ReturnsScreen } from './screens/returns/ReturnsScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
 import { SignInScreen } from './screens/sign-in/SignInScreen.tsx';
@@ -47,6 +48,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <PackingScreen />;
     case 'receiving':
       return <ReceivingScreen />;
+    case 'returns':
+      return <ReturnsScreen />;
     case 'serial':
       return <SerialScreen serial={route.serial} />;
     case 'report':

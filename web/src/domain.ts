@@ -10,3 +10,11 @@ export { isGs1Scan, looksLikeGs1, parseScan } from '../../src/core/gs1/index.ts'
 export { checkProduct, Problems, type FieldProblem } from '../../src/core/validate.ts';
 export { roleAllows, type Role } from '../../src/core/model.ts';
 export { parseSerialList } from '../../src/core/serial-format/serial-list.ts';
+export {
+  returnConditions,
+  returnVerdicts,
+  type ReturnCondition,
+  type ReturnItemDisposition,
+  type ReturnVerdict,
+  type ReviewDecision,
+} from '../../src/core/returns.ts';

@@ -16,6 +16,7 @@ describe('matchRoute', () => {
     ['/orders/SO%2F1', { name: 'order', orderNumber: 'SO/1' }],
     ['/packing', { name: 'packing' }],
     ['/receiving', { name: 'receiving' }],
+    ['/returns', { name: 'returns' }],
     ['/serials/SN%20001', { name: 'serial', serial: 'SN 001' }],
     ['/report', { name: 'report' }],
     ['/settings', { name: 'settings' }],
@@ -36,6 +37,12 @@ describe('matchRoute', () => {
     expect(matchRoute(paths.productEdit('new'))).toEqual({ name: 'product-edit', sku: 'new' });
     expect(paths.receiving('5f0c0000-0000-4000-8000-000000000000')).toBe('/receiving?receipt=5f0c0000-0000-4000-8000-000000000000');
     expect(paths.receiving()).toBe('/receiving');
+  });
+
+  it('opens the returns desk on a return or an order', () => {
+    expect(paths.returns()).toBe('/returns');
+    expect(paths.returns({ order: 'SO/1' })).toBe('/returns?order=SO%2F1');
+    expect(paths.returns({ returnId: 7, order: 'SO-1' })).toBe('/returns?return=7');
   });
 
   it('keeps where to go back to after signing in, except for the start page', () => {

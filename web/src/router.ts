@@ -19,6 +19,7 @@ export type Route =
   | { name: 'order'; orderNumber: string }
   | { name: 'packing' }
   | { name: 'receiving' }
+  | { name: 'returns' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
   | { name: 'not-found'; path: string };
@@ -51,6 +52,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'packing' };
       case 'receiving':
         return { name: 'receiving' };
+      case 'returns':
+        return { name: 'returns' };
       case 'report':
         return { name: 'report' };
     }
@@ -84,6 +87,13 @@ export const paths = {
   packing: (orderNumber?: string) => (orderNumber ? `/packing?order=${encodeURIComponent(orderNumber)}` : '/packing'),
   /** The receiving station; with a receipt id, that receipt (open: scanning into it). */
   receiving: (receiptId?: string) => (receiptId ? `/receiving?receipt=${encodeURIComponent(receiptId)}` : '/receiving'),
+  /** The returns desk: a return open by its id, or an order to start a return of. */
+  returns: (open: { order?: string; returnId?: number } = {}) =>
+    open.returnId !== undefined
+      ? `/returns?return=${open.returnId}`
+      : open.order
+        ? `/returns?order=${encodeURIComponent(open.order)}`
+        : '/returns',
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
   signIn: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),

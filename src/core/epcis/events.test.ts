@@ -30,6 +30,11 @@ describe('toObjectEvent', () => {
     ['shipped', { carrier: 'DHL' }, 'shipping', 'in_transit'],
     ['released', { reason: 'order cancelled' }, 'stocking', 'sellable_accessible'],
     ['received', { source: 'epcis' }, 'receiving', 'in_progress'],
+    ['returned', { verdict: 'match' }, 'receiving', 'returned'],
+    ['return_held', { verdict: 'wrong_serial' }, 'holding', 'non_sellable_other'],
+    ['return_accepted', { note: 'ok' }, 'receiving', 'returned'],
+    ['restocked', {}, 'stocking', 'sellable_accessible'],
+    ['scrapped', {}, 'destroying', 'destroyed'],
   ];
   it.each(vocabulary)('maps a %s event (details %j) to OBSERVE, bizStep %s, disposition %s', (type, details, bizStep, disposition) => {
     const event = toObjectEvent(TENANT, historyEvent({ type, details }));

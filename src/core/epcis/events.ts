@@ -52,6 +52,12 @@ export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
   unpacked: { action: 'OBSERVE', bizStep: 'unpacking', disposition: 'in_progress' },
   shipped: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
   released: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
+  // Returns (docs/returns.md): taken back, held for review, taken in by review, restocked, scrapped.
+  returned: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'returned' },
+  return_held: { action: 'OBSERVE', bizStep: 'holding', disposition: 'non_sellable_other' },
+  return_accepted: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'returned' },
+  restocked: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
+  scrapped: { action: 'OBSERVE', bizStep: 'destroying', disposition: 'destroyed' },
 };
 
 /** The disposition a unit has after a mis-scan is removed: that of the status it went back to. */

@@ -139,6 +139,23 @@ describe('POST /receipts', () => {
     expect(res.json().error.details.items.map((i: { code: string }) => i.code)).toEqual(['SERIAL_RETURN_PENDING', 'SERIAL_ON_HOLD', 'SERIAL_SCRAPPED']);
   });
 
+  it('refuses a unit back from a customer until its return restocks it; then it is already in stock', async () => {
+    const x = await tenant();
+    const orderNumber = await order(x, [{ sku: 'CAM', quantity: 1 }]);
+    await call('POST', `/orders/${orderNumber}/serials`, x.packer, { sku: 'CAM', serial: 'RT-1' });
+    await call('POST', `/orders/${orderNumber}/ship`, x.packer, {});
+    const returned = await call('POST', '/returns', x.packer, { orderNumber, items: [{ sku: 'CAM', serial: 'RT-1' }] });
+    expect(returned.statusCode, returned.body).toBe(201);
+    const pending = await call('POST', '/receipts', x.packer, { lines: [{ sku: 'CAM', serials: ['RT-1'] }] });
+    expect(pending.json().error.details.items).toEqual([
+      expect.objectContaining({ code: 'SERIAL_RETURN_PENDING', details: { orderNumber } }),
+    ]);
+    const restocked = await call('POST', `/returns/${returned.json().id}/items/0/restock`, x.packer, {});
+    expect(restocked.statusCode, restocked.body).toBe(200);
+    const again = await call('POST', '/receipts', x.packer, { lines: [{ sku: 'CAM', serials: ['RT-1'] }] });
+    expect(again.json()).toMatchObject({ received: 0, alreadyInStock: 1 });
+  });
+
   it('reports a unit already in stock per line without refusing the receipt, and gives it no second received event', async () => {
     const x = await tenant();
     await call('POST', '/receipts', x.packer, { lines: [{ sku: 'CAM', serials: ['A-1'] }] });

@@ -19,6 +19,10 @@ import type {
   ReceivingScanResult,
   ReportFilter,
   ReportRow,
+  ReturnItemDisposition,
+  ReturnItemInput,
+  ReturnRecord,
+  ReturnSummary,
   ScanResult,
   SerialLookup,
   Settings,
@@ -143,3 +147,18 @@ export const importReceipts = (file: Blob, options: { dryRun?: boolean; skipBadR
     body: file,
     contentType: 'text/csv',
   });
+
+// returns
+export const createReturn = (input: { orderNumber: string; rmaNumber?: string | null; station?: string; items: ReturnItemInput[] }) =>
+  apiRequest<ReturnRecord>('POST', '/returns', { json: input });
+export const addReturnItems = (returnId: number, input: { station?: string; items: ReturnItemInput[] }) =>
+  apiRequest<ReturnRecord>('POST', `/returns/${returnId}/items`, { json: input });
+export const getReturn = (returnId: number, o: Signal = {}) => apiRequest<ReturnRecord>('GET', `/returns/${returnId}`, o);
+export type ReturnQuery = { orderNumber?: string; rmaNumber?: string; disposition?: ReturnItemDisposition; limit?: number; cursor?: string };
+export const listReturns = (query: ReturnQuery, o: Signal = {}) => apiRequest<Page<ReturnSummary>>('GET', '/returns', { query, ...o });
+/** Restock (back in stock) or scrap a returned unit. */
+export const disposeReturnItem = (returnId: number, index: number, action: 'restock' | 'scrap', input: { note?: string; station?: string } = {}) =>
+  apiRequest<ReturnRecord>('POST', `/returns/${returnId}/items/${index}/${action}`, { json: input });
+/** An admin's decision on an item held for review. */
+export const reviewReturnItem = (returnId: number, index: number, input: { decision: 'accept' | 'reject'; note: string }) =>
+  apiRequest<ReturnRecord>('POST', `/returns/${returnId}/items/${index}/review`, { json: input });

@@ -240,3 +240,50 @@ export type ReceivingScanResult =
       receipt: { id: string; received: number; alreadyInStock: number };
       notice: LinkedNotice | null;
     };
+
+export type ReturnVerdict =
+  | 'match'
+  | 'already_returned'
+  | 'shipped_to_other_customer'
+  | 'shipped_in_other_order'
+  | 'not_on_order'
+  | 'unknown_serial'
+  | 'wrong_serial';
+export type ReturnCondition = 'new' | 'opened' | 'damaged';
+export type ReturnItemDisposition = 'pending' | 'review' | 'restocked' | 'scrapped' | 'rejected';
+
+export type ReturnItem = {
+  index: number;
+  sku: string;
+  serial: string;
+  verdict: ReturnVerdict;
+  /** Why, in short; never names another customer or their order. */
+  message: string;
+  otherOrderNumber: string | null;
+  disposition: ReturnItemDisposition;
+  heldForReview: boolean;
+  unitRegistered: boolean;
+  condition: ReturnCondition | null;
+  reason: string | null;
+  captureMethod: CaptureMethod;
+  lot: string | null;
+  expiry: string | null;
+  review: { decision: 'accept' | 'reject'; note: string | null; at: string | null; by: string } | null;
+  disposal: { note: string | null; at: string | null; by: string } | null;
+};
+
+export type ReturnRecord = {
+  id: number;
+  orderNumber: string;
+  rmaNumber: string | null;
+  station: string | null;
+  createdAt: string | null;
+  createdBy: string;
+  items: ReturnItem[];
+  /** Indexes of the items the request just added. */
+  added?: number[];
+};
+
+export type ReturnSummary = Omit<ReturnRecord, 'items' | 'added'> & { items: number; matched: number; inReview: number; pending: number };
+
+export type ReturnItemInput = { scan?: string; serial?: string; sku?: string; scanned?: boolean; condition?: ReturnCondition; reason?: string };

@@ -23,6 +23,16 @@ describe('timeline wording', () => {
     expect(eventDetails({ details: { previousStatus: 'in_stock', previousOrderId: 42 } })).toEqual([['status before', 'in stock']]);
   });
 
+  it('words the events and details of a return', () => {
+    expect(describeEvent('return_held')).toBe('Return held for review');
+    expect(eventDetails({ details: { returnId: 7, item: 0, rma: 'RMA-1', verdict: 'wrong_serial', condition: 'damaged' } })).toEqual([
+      ['return', '7'],
+      ['RMA', 'RMA-1'],
+      ['verdict', 'wrong serial'],
+      ['condition', 'damaged'],
+    ]);
+  });
+
   it('gives no details for an event without any', () => {
     expect(eventDetails({ details: null })).toEqual([]);
   });

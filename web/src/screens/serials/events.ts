@@ -6,6 +6,11 @@ const NAMES: Record<string, string> = {
   shipped: 'Shipped',
   released: 'Released back to stock',
   returned: 'Returned',
+  return_held: 'Return held for review',
+  return_accepted: 'Return accepted by review',
+  return_rejected: 'Return rejected by review',
+  restocked: 'Restocked',
+  scrapped: 'Scrapped',
   recalled: 'Recalled',
 };
 
@@ -23,10 +28,15 @@ const LABELS: Record<string, string> = {
   restoredStatus: 'status after',
   lot: 'lot',
   expiry: 'expiry',
+  returnId: 'return',
+  rma: 'RMA',
+  verdict: 'verdict',
+  condition: 'condition',
+  note: 'note',
 };
 
 /** Internal database ids mean nothing to a person reading the history. */
-const HIDDEN = new Set(['previousOrderId']);
+const HIDDEN = new Set(['previousOrderId', 'item', 'capturesReleased']);
 
 /** An event's details as label/value pairs for the timeline; empty values are left out. */
 export function eventDetails(event: Pick<UnitEvent, 'details'>): Array<[string, string]> {
@@ -39,7 +49,7 @@ export function eventDetails(event: Pick<UnitEvent, 'details'>): Array<[string, 
       continue;
     }
     const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-    out.push([LABELS[key] ?? key, key.endsWith('Status') ? text.replaceAll('_', ' ') : text]);
+    out.push([LABELS[key] ?? key, key.endsWith('Status') || key === 'verdict' ? text.replaceAll('_', ' ') : text]);
   }
   return out;
 }
