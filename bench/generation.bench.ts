@@ -27,7 +27,7 @@ function line(label: string, n: number, ms: number): void {
 }
 
 try {
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   const { tenantId } = await createTenant(handle.db, { name: 'Bench' });
   const actor = { tenantId, id: 'bench', role: 'admin' } as const;
   const sequence = await createProduct(handle.db, actor, { sku: 'BENCH-SEQ', name: 'Bench sequence', serialFormat: 'SN-{YYYY}-{#:8}' });

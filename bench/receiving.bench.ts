@@ -34,7 +34,7 @@ function line(label: string, n: number, ms: number): void {
 const serials = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(8, '0')}`);
 
 try {
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   const { tenantId, apiKey } = await createTenant(handle.db, { name: 'Bench' });
   const actor = { tenantId, id: 'bench', role: 'admin' } as const;
   await createProduct(handle.db, actor, { sku: 'BENCH-1', name: 'Bench product', needsSerialNumber: true, serialFormat: 'SN{9:9}' });

@@ -30,7 +30,7 @@ const dir = mkdtempSync(join(tmpdir(), 'unitrace-bench-'));
 const postgres = await startEmbeddedPostgres(dir);
 const handle = openDatabase(postgres.connectionString);
 const { db } = handle;
-await migrateToLatest(db);
+await migrateToLatest(handle);
 const { tenantId, apiKey } = await createTenant(db, { name: 'Bench' });
 
 const port = await freePort();

@@ -71,7 +71,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
 
   const handle = openDatabase(templateUrl, { max: 1 });
-  await migrateToLatest(handle.db, runtimeRole ? { runtimeRole } : {});
+  await migrateToLatest(handle, runtimeRole ? { runtimeRole } : {});
   await handle.close();
 
   project.provide('templateDatabaseUrl', templateUrl);

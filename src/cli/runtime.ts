@@ -15,6 +15,8 @@ export type Runtime = DbHandle & {
   where: string;
   /** Set when the app's role could undo the database's guarantees (a superuser, or the tables' owner). */
   warning: string | null;
+  /** The runtime role's address, for workers that open connections of their own (the webhook queue). */
+  connectionString: string;
   shutdown(): Promise<void>;
 };
 
@@ -64,9 +66,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
     } else {
       const role = await currentRole(handle.db);
-      const owner = openDatabase(ownerUrl, { max: 1 });
+      const owner = openDatabase(ownerUrl, { max: 2 });
       try {
-        await migrateToLatest(owner.db, { runtimeRole: role });
+        await migrateToLatest(owner, { runtimeRole: role });
       } finally {
         await owner.close();
       }
@@ -75,6 +77,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...handle,
       where,
       warning,
+      connectionString: runtimeUrl,
       async shutdown() {
         await handle.close();
         await stopPostgres();
@@ -90,7 +93,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
 /** Migrates over the app's own connection (DATABASE_URL alone), saying what to do when it may not. */
 async function migrateOrExplain(handle: DbHandle): Promise<void> {
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle);
   } catch (error) {
     if ((error as { code?: string }).code === '42501') {
       throw new Error(

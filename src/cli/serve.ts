@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.ts';
 import { ensureDefaultTenant, ensureDemoUser, loadDemoData } from '../services/demo.service.ts';
 import { getTenants } from '../services/tenants.service.ts';
+import { startWebhookWorker, type WebhookWorker } from '../services/webhook-delivery.service.ts';
 import { anyoneCanSignIn } from '../services/users.service.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -62,18 +63,24 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   if (rt.warning) process.stderr.write(`warning: ${rt.warning}\n`);
   startMemoryLog();
+  // Development and tests only: webhooks to http:// and to loopback or private addresses.
+  const allowHttp = process.env.UNITRACE_WEBHOOKS_ALLOW_HTTP === '1';
   const app = await buildApp({
     db: rt.db,
     pool: rt.pool,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     webRoot: webReady ? webRoot : undefined,
     trustProxy: options.trustProxy,
+    webhooks: { allowHttp },
   });
+  let worker: WebhookWorker | null = null;
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // Deliveries in flight finish (or are released to run again) before the database goes.
+    await worker?.stop();
     await app.close();
     await rt.shutdown();
     process.exit(0);
@@ -104,6 +111,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       }
     }
     const address = await app.listen({ port: options.port, host: options.host });
+    // After the app: it delivers webhooks from the queue in this database; it never throws here,
+    // and a queue that fails is logged and started again, never taking the server down.
+    worker = await startWebhookWorker({ connectionString: rt.connectionString, allowHttp, log: app.log });
     process.stdout.write(`Unitrace is running at ${address}  (API ${address}/api/v1, docs ${address}/docs; ${rt.where})\n`);
     if (!webReady) {
       process.stdout.write('The web app is not built, so only the API is served: run `npm run build:web` (it needs the dev dependencies).\n');
@@ -117,6 +127,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       );
     }
   } catch (error) {
+    await worker?.stop();
     await app.close();
     await rt.shutdown();
     throw error;

@@ -21,6 +21,8 @@ export const errorCodes = [
   'NOTICE_NOT_FOUND',
   'RETURN_NOT_FOUND',
   'RETURN_ITEM_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
   'NOT_FOUND',
   // 413 / 415
   'PAYLOAD_TOO_LARGE',
@@ -46,6 +48,7 @@ export const errorCodes = [
   'ORDER_NOT_SHIPPED',
   'RETURN_ITEM_NOT_PENDING',
   'RETURN_ITEM_NOT_IN_REVIEW',
+  'WEBHOOK_DISABLED',
   // 422: a business rule says no
   'PRODUCTS_NOT_FOUND',
   'SERIAL_NOT_REQUIRED',
@@ -67,9 +70,10 @@ export const errorCodes = [
   'SERIAL_NOT_IN_STOCK',
   'SCANNED_ORDER_NUMBER',
   'IDEMPOTENCY_KEY_REUSED',
+  'PASSWORD_TOO_COMMON',
+  'WEBHOOK_URL_REFUSED',
   // 503: the database cannot be reached right now; retrying later can succeed
   'DATABASE_UNAVAILABLE',
-  'PASSWORD_TOO_COMMON',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -11,6 +11,7 @@ import { DomainError } from '../core/errors.ts';
 import { type Actor, type Role, roleAllows } from '../core/model.ts';
 import { authenticateApiKey } from '../services/tenants.service.ts';
 import { authenticateSession, SESSION_COOKIE } from '../services/users.service.ts';
+import { defaultWebhookPolicy, type WebhookPolicy } from '../services/webhooks.service.ts';
 import type { Db } from '../storage/database.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
@@ -28,6 +29,7 @@ import { returnsRoutes } from './routes/returns.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
 import { serialsRoutes } from './routes/serials.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
+import { webhooksRoutes } from './routes/webhooks.routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -72,6 +74,8 @@ export type AppDeps = {
    * sender: a client could then pick its own address for each try.
    */
   trustProxy?: string;
+  /** Where webhook endpoints may point (default: public https:// only). */
+  webhooks?: WebhookPolicy;
 };
 
 export const API_PREFIX = '/api/v1';
@@ -218,6 +222,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(receivingRoutes, { db: deps.db });
       await api.register(returnsRoutes, { db: deps.db });
       await api.register(scansRoutes);
+      await api.register(webhooksRoutes, { db: deps.db, policy: deps.webhooks ?? defaultWebhookPolicy });
     },
     { prefix: API_PREFIX },
   );

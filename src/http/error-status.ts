@@ -20,6 +20,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'NOTICE_NOT_FOUND':
     case 'RETURN_NOT_FOUND':
     case 'RETURN_ITEM_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
+    case 'WEBHOOK_DELIVERY_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -40,6 +42,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_SHIPPED':
     case 'RETURN_ITEM_NOT_PENDING':
     case 'RETURN_ITEM_NOT_IN_REVIEW':
+    case 'WEBHOOK_DISABLED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -68,6 +71,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SCANNED_ORDER_NUMBER':
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'PASSWORD_TOO_COMMON':
+    case 'WEBHOOK_URL_REFUSED':
       return 422;
     case 'DATABASE_UNAVAILABLE':
       return 503;

@@ -161,6 +161,7 @@ const known: Record<string, string[]> = {
   station: ['S1'],
   name: ['Ada Fuzz', 'Fuzz lens'],
   q: ['FZ', 'Ada'],
+  url: ['https://hooks.example.com/unitrace', 'http://127.0.0.1:1/hook', 'https://10.0.0.1/x'],
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import type {
 } from '../services/receiving.service.ts';
 import type { ReturnDetail, ReturnItemRow, ReturnSummaryRow } from '../services/returns.service.ts';
 import type { UnitWithHistory } from '../services/serials.service.ts';
+import type { DeliveryRow, EndpointRow } from '../services/webhooks.service.ts';
 
 // Explicit output shapes: what clients see is written here, never a spread database row.
 
@@ -279,5 +280,36 @@ export function presentReturnSummary(r: ReturnSummaryRow) {
     matched: r.matched,
     inReview: r.inReview,
     pending: r.pending,
+  };
+}
+
+/** A webhook endpoint. Its secret is never shown here: only when it is created or rotated. */
+export function presentWebhook(e: EndpointRow) {
+  return {
+    id: e.id,
+    url: e.url,
+    events: e.events,
+    description: e.description,
+    enabled: e.enabled,
+    previousSecretExpiresAt: iso(e.previousSecretExpiresAt),
+    createdAt: iso(e.createdAt),
+    updatedAt: iso(e.updatedAt),
+  };
+}
+
+export function presentDelivery(d: DeliveryRow) {
+  return {
+    id: d.id,
+    webhookId: d.endpointId,
+    eventId: d.eventId,
+    eventType: d.eventType,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    lastAttemptAt: iso(d.lastAttemptAt),
+    nextAttemptAt: iso(d.nextAttemptAt),
+    deliveredAt: iso(d.deliveredAt),
+    createdAt: iso(d.createdAt),
   };
 }

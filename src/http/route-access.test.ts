@@ -66,6 +66,15 @@ const leastRole: Record<string, Role | 'public'> = {
   'GET /api/v1/receipts/notices': 'viewer',
   'GET /api/v1/receipts/notices/:reference': 'viewer',
   'POST /api/v1/receipts/notices/:reference/close': 'packer',
+
+  'POST /api/v1/webhooks': 'admin',
+  'GET /api/v1/webhooks': 'admin',
+  'GET /api/v1/webhooks/:webhookId': 'admin',
+  'PATCH /api/v1/webhooks/:webhookId': 'admin',
+  'DELETE /api/v1/webhooks/:webhookId': 'admin',
+  'POST /api/v1/webhooks/:webhookId/rotate-secret': 'admin',
+  'GET /api/v1/webhooks/:webhookId/deliveries': 'admin',
+  'POST /api/v1/webhooks/deliveries/:deliveryId/redeliver': 'admin',
 };
 
 let t: TestDatabase;

@@ -8,6 +8,7 @@ import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
 import { createNotice, createReceipt } from '../services/receiving.service.ts';
 import { createReturn } from '../services/returns.service.ts';
+import { createWebhook } from '../services/webhooks.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
@@ -38,6 +39,8 @@ const A = {
   notice: 'A-SECRET-ASN',
   receiptId: '',
   openReceiptId: '',
+  webhookId: '',
+  deliveryId: '',
 };
 
 beforeAll(async () => {
@@ -45,6 +48,8 @@ beforeAll(async () => {
   app = await makeApp(t);
   const a = await makeTenant(t.db, 'Tenant A');
   tenantA = a.actor.tenantId;
+  // An endpoint of A's, so the captures and the shipment below leave deliveries to reach for.
+  A.webhookId = (await createWebhook(t.db, a.actor, { url: 'https://hooks.example.com/a', events: ['serial.captured', 'order.shipped'] }, { allowHttp: false })).id;
   await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
   for (const orderNumber of [A.orderNumber, A.openOrder]) {
     await createOrder(t.db, a.actor, {
@@ -64,6 +69,7 @@ beforeAll(async () => {
   returnA = (
     await createReturn(t.db, a.actor, { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }, { sku: A.sku, serial: 'A-UNKNOWN' }] })
   ).id;
+  A.deliveryId = (await sql<{ id: string }>`SELECT id FROM webhook_deliveries WHERE tenant_id = ${tenantA}::uuid LIMIT 1`.execute(t.db)).rows[0].id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -89,6 +95,8 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/returns/{returnId}/items/{index}/restock': {},
   'POST /api/v1/returns/{returnId}/items/{index}/scrap': {},
   'POST /api/v1/returns/{returnId}/items/{index}/review': { decision: 'accept', note: 'tenant B tries' },
+  'PATCH /api/v1/webhooks/{webhookId}': { url: 'https://hooks.example.com/stolen', enabled: false },
+  'POST /api/v1/webhooks/{webhookId}/rotate-secret': { previousSecretValidSeconds: 60 },
 };
 
 function fill(path: string, openOrder: boolean): string {
@@ -99,7 +107,9 @@ function fill(path: string, openOrder: boolean): string {
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
     .replace('{serial}', encodeURIComponent(A.serial))
     .replace('{returnId}', String(returnA))
-    .replace('{index}', path.endsWith('/review') ? '1' : '0');
+    .replace('{index}', path.endsWith('/review') ? '1' : '0')
+    .replace('{webhookId}', A.webhookId)
+    .replace('{deliveryId}', A.deliveryId);
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -147,6 +157,12 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/returns/{returnId}/items/{index}/restock',
         'POST /api/v1/returns/{returnId}/items/{index}/scrap',
         'POST /api/v1/returns/{returnId}/items/{index}/review',
+        'GET /api/v1/webhooks/{webhookId}',
+        'PATCH /api/v1/webhooks/{webhookId}',
+        'DELETE /api/v1/webhooks/{webhookId}',
+        'POST /api/v1/webhooks/{webhookId}/rotate-secret',
+        'GET /api/v1/webhooks/{webhookId}/deliveries',
+        'POST /api/v1/webhooks/deliveries/{deliveryId}/redeliver',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
@@ -165,6 +181,7 @@ describe("one tenant's key against another tenant's data", () => {
 
   it("sees none of the other tenant's rows in lists, search and the report", async () => {
     const lists = [
+      '/api/v1/webhooks',
       '/api/v1/products',
       '/api/v1/products?needsSerialNumber=true',
       '/api/v1/orders',

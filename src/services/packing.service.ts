@@ -23,6 +23,7 @@ import {
 import { findOrderByNumber, findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
 import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
+import { emitEvents } from './webhooks.service.ts';
 
 export const MAX_BATCH_ITEMS = 50_000;
 
@@ -119,10 +120,12 @@ async function captureOnce(
     const rules = { scope, allowDuplicates: settings.allowDuplicateSerialsInOrder, requireReceived: settings.requireReceivedSerials };
     const plan = planCaptures({ lines, orderId: order.id, serialsInOrder, units, items, rules });
     if (plan.problems.length === 0) {
+      const at = new Date();
+      const station = options.station ?? null;
       try {
         await insertCaptures(
           trx,
-          { tenantId: actor.tenantId, orderId: order.id, at: new Date(), actor: actor.id, station: options.station ?? null },
+          { tenantId: actor.tenantId, orderId: order.id, at, actor: actor.id, station },
           plan.accepted,
           { uniqueInOrder: scope === 'order' && !settings.allowDuplicateSerialsInOrder, scope },
         );
@@ -132,6 +135,19 @@ async function captureOnce(
         }
         throw error;
       }
+      // One event per capture request, in its transaction: a refused or failed capture emits nothing.
+      await emitEvents(trx, actor.tenantId, [
+        {
+          type: 'serial.captured',
+          data: {
+            orderNumber: order.orderNumber,
+            capturedAt: at.toISOString(),
+            capturedBy: actor.id,
+            station,
+            serials: plan.accepted.map((a) => ({ sku: a.sku, serial: a.serial, scanned: a.scanned, lot: a.lot, expiry: a.expiry })),
+          },
+        },
+      ]);
     }
     return { lines, plan };
   });
@@ -290,6 +306,22 @@ export async function shipOrder(
         { units },
       );
     }
-    return loadOrderDetail(trx, actor.tenantId, shipped);
+    const detail = await loadOrderDetail(trx, actor.tenantId, shipped);
+    await emitEvents(trx, actor.tenantId, [
+      {
+        type: 'order.shipped',
+        data: {
+          orderNumber: detail.orderNumber,
+          type: detail.type,
+          customer: detail.customer,
+          carrier: detail.carrier,
+          trackingNumber: detail.trackingNumber,
+          shippedAt: at.toISOString(),
+          shippedBy: actor.id,
+          lines: detail.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, serials: l.serials })),
+        },
+      },
+    ]);
+    return detail;
   });
 }

@@ -53,6 +53,7 @@ import {
   type ReceivingContext,
 } from '../storage/receipts.repository.ts';
 import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
+import { emitEvents } from './webhooks.service.ts';
 
 /** Most serials one request may list (a receipt, a notice); the CSV import streams and has no limit. */
 export const MAX_RECEIPT_SERIALS = 50_000;
@@ -332,7 +333,8 @@ export async function findNotices(
 
 /**
  * Closes a notice: its open receipts are finished, and the discrepancy (expected, matched, missing,
- * unexpected, per SKU) is recorded with it. Nothing more is received against it afterwards.
+ * unexpected, per SKU) is recorded with it, and sent as the webhook `receipt.discrepancy` when there
+ * is one. Nothing more is received against it afterwards.
  */
 export async function closeNotice(db: Db, actor: Actor, reference: string): Promise<NoticeDetail> {
   return db.transaction().execute(async (trx) => {
@@ -348,7 +350,32 @@ export async function closeNotice(db: Db, actor: Actor, reference: string): Prom
       actor: actor.id,
       discrepancy: { ...progress.totals, lines: progress.lines },
     });
-    return noticeDetail(trx, actor.tenantId, closed);
+    const detail = await noticeDetail(trx, actor.tenantId, closed);
+    const { totals } = detail;
+    if (totals.missing > 0 || totals.unexpected > 0) {
+      // In the closing's transaction: a closing that fails emits nothing.
+      const units = (kind: 'missingSerials' | 'unexpectedSerials') =>
+        detail.lines.flatMap((l) => (l[kind] ?? []).map((serial) => ({ sku: l.sku, serial })));
+      await emitEvents(trx, actor.tenantId, [
+        {
+          type: 'receipt.discrepancy',
+          data: {
+            noticeReference: closed.reference,
+            supplier: closed.supplier,
+            receipts: detail.receipts.map((r) => ({ receiptId: r.id, reference: r.reference })),
+            closedAt: at.toISOString(),
+            closedBy: actor.id,
+            expected: totals.expected,
+            matched: totals.matched,
+            missing: units('missingSerials'),
+            missingCount: totals.missing,
+            unexpected: units('unexpectedSerials'),
+            unexpectedCount: totals.unexpected,
+          },
+        },
+      ]);
+    }
+    return detail;
   });
 }
 

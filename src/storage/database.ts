@@ -19,6 +19,8 @@ export type OpenOptions = {
   max?: number;
   /** Told of each connection the server or the network took away (the process carries on). */
   onConnectionError?: (error: Error) => void;
+  /** Keep idle connections open (a session that holds a lock, as the webhook worker's, must not be closed). */
+  keepIdle?: boolean;
 };
 
 /**
@@ -30,7 +32,12 @@ export type OpenOptions = {
  * database is back. A connection that cannot be made within 5 s fails rather than waiting forever.
  */
 export function openDatabase(connectionString: string, options: OpenOptions = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    ...(options.keepIdle ? { idleTimeoutMillis: 0 } : {}),
+  });
   const onError = (error: Error) => options.onConnectionError?.(error);
   pool.on('error', onError);
   pool.on('connect', (client) => {

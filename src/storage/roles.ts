@@ -34,6 +34,24 @@ export async function grantRuntimeAccess(db: Db, role: string): Promise<void> {
     REVOKE UPDATE, DELETE ON ${list(appendOnlyTables)} FROM ${r};
     REVOKE INSERT, UPDATE, DELETE ON ${list(migrationTables)} FROM ${r};
   `.execute(db);
+  // The webhook queue (graphile-worker's own schema): the app adds jobs in its transactions and the
+  // worker takes and finishes them, as the runtime role. Nothing of our history lives there.
+  await sql`
+    GRANT USAGE ON SCHEMA graphile_worker TO ${r};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${r};
+    GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${r};
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${r};
+  `.execute(db);
+  // graphile-worker turns row-level security on for its private tables, so that only their owner
+  // reaches them; the runtime role gets a policy of its own on each (it is the queue's client).
+  const secured = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'graphile_worker' AND c.relkind = 'r' AND c.relrowsecurity`.execute(db);
+  for (const { name } of secured.rows) {
+    const table = sql.table(`graphile_worker.${name}`);
+    await sql`DROP POLICY IF EXISTS unitrace_runtime ON ${table}`.execute(db);
+    await sql`CREATE POLICY unitrace_runtime ON ${table} TO ${r} USING (true) WITH CHECK (true)`.execute(db);
+  }
 }
 
 /** The role this connection acts as. */

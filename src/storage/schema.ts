@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ReturnCondition, ReturnItemDisposition, ReturnVerdict, ReviewDecision } from '../core/returns.ts';
 import type { DuplicateScope, OrderStatus, OrderType, Role, UnitDisposition, UnitHold, UnitStatus } from '../core/model.ts';
+import type { DeliveryStatus, WebhookEventType } from '../core/webhooks.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Id = number;
@@ -260,6 +261,44 @@ export interface ReturnItemsTable {
   disposed_by: string | null;
 }
 
+export interface WebhookEndpointsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  enabled: Generated<boolean>;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookEventsTable {
+  tenant_id: string;
+  id: string;
+  type: WebhookEventType;
+  data: ColumnType<unknown, string, never>;
+  occurred_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  endpoint_id: string;
+  event_id: string;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: Date | null;
+  next_attempt_at: Date | null;
+  delivered_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   receiving_notices: ReceivingNoticesTable;
   receiving_notice_serials: ReceivingNoticeSerialsTable;
@@ -267,6 +306,9 @@ export interface Database {
   receipt_units: ReceiptUnitsTable;
   returns: ReturnsTable;
   return_items: ReturnItemsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   address_failures: AddressFailuresTable;

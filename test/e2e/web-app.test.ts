@@ -8,6 +8,7 @@ import { createOrder } from '../../src/services/orders.service.ts';
 import { createProduct } from '../../src/services/products.service.ts';
 import { createTenant } from '../../src/services/tenants.service.ts';
 import { createUser } from '../../src/services/users.service.ts';
+import { createWebhook, emitEvents } from '../../src/services/webhooks.service.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { artifacts, ensureWebBuild, findChromium, launchBrowser, webRoot } from './browser.ts';
 
@@ -402,6 +403,29 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect(await perOrder.isChecked()).toBe(true);
     expect(await box.isChecked()).toBe(true);
     expect(await page.getByLabel('FNC1 substitute sent by your scanners').inputValue()).toBe('^');
+  });
+
+  it('lists the webhook endpoints under Settings with their recent deliveries', async () => {
+    const url = 'https://erp.example.com/hooks/unitrace';
+    await createWebhook(t.db, actor, { url, events: ['order.shipped'], description: 'ERP' }, { allowHttp: false });
+    await t.db.transaction().execute((trx) =>
+      emitEvents(trx, actor.tenantId, [
+        {
+          type: 'order.shipped',
+          data: {
+            orderNumber: 'SO-1001', type: 'B2C', customer: { name: 'Ada', email: null, company: null, externalId: null },
+            carrier: null, trackingNumber: null, shippedAt: new Date().toISOString(), shippedBy: 'test', lines: [],
+          },
+        },
+      ]),
+    );
+    await page.reload();
+    await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+    await page.getByText(url).waitFor();
+    const deliveries = page.getByRole('table', { name: 'Recent deliveries' });
+    await deliveries.getByText('order.shipped').waitFor();
+    expect(await deliveries.getByText('pending').count()).toBe(1);
+    await shot('13-settings-webhooks');
   });
 
   it('previews a product CSV with its bad lines, then imports the good rows when told to skip the bad ones', async () => {

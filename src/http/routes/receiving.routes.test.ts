@@ -4,6 +4,7 @@ import { bearer, makeApp } from '../../../test/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { unique } from '../../../test/factories.ts';
 import { createApiKey, createTenant } from '../../services/tenants.service.ts';
+import { createWebhook } from '../../services/webhooks.service.ts';
 
 // Receiving over HTTP on a real PostgreSQL: receipts, advance notices, station scans, CSV import.
 
@@ -294,6 +295,37 @@ describe('advance notices (ASN)', () => {
     expect(late.statusCode).toBe(409);
     expect(late.json().error.code).toBe('NOTICE_CLOSED');
     expect((await call('POST', '/receipts/notices/ASN-2/close', x.packer)).statusCode).toBe(409);
+  });
+
+  it('sends the webhook receipt.discrepancy in the closing transaction when the notice closes with missing or unexpected units, and none without', async () => {
+    const x = await tenant();
+    await createWebhook(t.db, { tenantId: x.tenantId, id: 'test', role: 'admin' }, { url: 'http://127.0.0.1:9/hook', events: ['receipt.discrepancy'] }, { allowHttp: true });
+    await call('POST', '/receipts/notices', x.admin, { reference: 'ASN-W', supplier: 'Acme', lines: [{ sku: 'CAM', serials: ['W-1', 'W-2'] }] });
+    const receipt = (await call('POST', '/receipts', x.packer, { reference: 'DN-W', noticeReference: 'ASN-W', lines: [{ sku: 'CAM', serials: ['W-1', 'W-9'] }] })).json();
+    await call('POST', '/receipts/notices', x.admin, { reference: 'ASN-OK', lines: [{ sku: 'CAM', serials: ['W-5'] }] });
+    await call('POST', '/receipts', x.packer, { noticeReference: 'ASN-OK', lines: [{ sku: 'CAM', serials: ['W-5'] }] });
+    expect((await call('POST', '/receipts/notices/ASN-W/close', x.packer)).statusCode).toBe(200);
+    expect((await call('POST', '/receipts/notices/ASN-OK/close', x.packer)).statusCode).toBe(200);
+    const events = await sql<{ type: string; data: Record<string, unknown> }>`
+      SELECT type, data FROM webhook_events WHERE tenant_id = ${x.tenantId}::uuid`.execute(t.db);
+    expect(events.rows).toEqual([
+      {
+        type: 'receipt.discrepancy',
+        data: {
+          noticeReference: 'ASN-W',
+          supplier: 'Acme',
+          receipts: [{ receiptId: receipt.id, reference: 'DN-W' }],
+          closedAt: expect.any(String),
+          closedBy: expect.stringMatching(/^key:/),
+          expected: 2,
+          matched: 1,
+          missing: [{ sku: 'CAM', serial: 'W-2' }],
+          missingCount: 1,
+          unexpected: [{ sku: 'CAM', serial: 'W-9' }],
+          unexpectedCount: 1,
+        },
+      },
+    ]);
   });
 
   it('refuses a taken reference (409), an unknown notice (404), a notice with bad items (422) and a packer creating one (403)', async () => {

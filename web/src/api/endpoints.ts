@@ -28,6 +28,8 @@ import type {
   Settings,
   Unit,
   User,
+  Webhook,
+  WebhookDelivery,
 } from './types.ts';
 
 type Signal = { signal?: AbortSignal };
@@ -72,6 +74,13 @@ export const importOrders = (file: Blob, options: { dryRun?: boolean; skipBadRow
 // settings
 export const getSettings = (o: Signal = {}) => apiRequest<Settings>('GET', '/settings', o);
 export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('PATCH', '/settings', { json: patch });
+
+// webhooks (admin)
+export const listWebhooks = (o: Signal = {}) => apiRequest<{ items: Webhook[] }>('GET', '/webhooks', o);
+export const listWebhookDeliveries = (webhookId: string, query: { limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<WebhookDelivery>>('GET', `/webhooks/${seg(webhookId)}/deliveries`, { query, ...o });
+export const redeliverWebhook = (deliveryId: string) =>
+  apiRequest<WebhookDelivery>('POST', `/webhooks/deliveries/${seg(deliveryId)}/redeliver`);
 
 // orders and packing
 export type OrderQuery = { status?: OrderStatus; q?: string; limit?: number; cursor?: string };

@@ -287,3 +287,32 @@ export type ReturnRecord = {
 export type ReturnSummary = Omit<ReturnRecord, 'items' | 'added'> & { items: number; matched: number; inReview: number; pending: number };
 
 export type ReturnItemInput = { scan?: string; serial?: string; sku?: string; scanned?: boolean; condition?: ReturnCondition; reason?: string };
+/** GET /webhooks: an endpoint (its secret is shown only when it is created or rotated). */
+export type Webhook = {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** GET /webhooks/{id}/deliveries: one event sent (or to be sent) to one endpoint. */
+export type WebhookDelivery = {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+};

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
+import { WebhooksPanel } from './WebhooksPanel.tsx';
 
 const SCOPES: Array<{ value: DuplicateScope; label: string }> = [
   { value: 'sku', label: 'of its SKU: a unit ships again only after it came back (recommended)' },
@@ -160,6 +161,7 @@ export function SettingsScreen() {
           )}
         </form>
       )}
+      {isAdmin && <WebhooksPanel />}
     </section>
   );
 }
