@@ -19,9 +19,9 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export type WebhookUnit = { sku: string; serial: string };
 
 /**
- * What each event carries in `data`. Times are ISO 8601 strings in UTC. `serial.captured` and
- * `order.shipped` are emitted today; the other four are the shapes their features emit (see
- * docs/webhooks.md, which says how to wire them).
+ * What each event carries in `data`. Times are ISO 8601 strings in UTC. All but `serial.recalled`
+ * are emitted today; that one is the shape its feature emits (see docs/webhooks.md, which says how
+ * to wire it).
  */
 export type WebhookEventData = {
   /** One per capture request (a single serial, a scan, or a whole batch), with every serial it captured. */
@@ -56,8 +56,8 @@ export type WebhookEventData = {
     returnId: string;
     orderNumber: string | null;
     receivedAt: string;
-    /** Units that came back but did not ship in the order (quarantined). */
-    unexpected: WebhookUnit[];
+    /** Units that came back but did not ship in the order, or came back twice (held for review), with the verdict. */
+    unexpected: Array<WebhookUnit & { verdict: string }>;
     /** Units that shipped in the order and were announced but did not come back. */
     missing: WebhookUnit[];
   };

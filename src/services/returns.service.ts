@@ -36,6 +36,7 @@ import {
   reviewReturnItem,
 } from '../storage/returns.repository.ts';
 import { findSettings } from '../storage/tenants.repository.ts';
+import { emitEvents } from './webhooks.service.ts';
 import { findOrderOrThrow } from './orders.service.ts';
 
 export type ReturnDetail = ReturnRow & { items: ReturnItemRow[] };
@@ -109,6 +110,32 @@ async function judgeAndRecord(
     plan.items,
     plan.units,
   );
+  // Webhooks, in the same transaction: the units that came back as shipped, and those that did not match.
+  const matched = plan.items.filter((i) => i.verdict === 'match');
+  const mismatched = plan.items.filter((i) => i.verdict !== 'match');
+  const base = { returnId: String(ret.id), orderNumber: order.orderNumber, receivedAt: at.toISOString() };
+  await emitEvents(trx, actor.tenantId, [
+    ...(matched.length > 0
+      ? [
+          {
+            type: 'serial.returned' as const,
+            data: {
+              ...base,
+              receivedBy: actor.id,
+              units: matched.map((i) => ({ sku: i.sku, serial: i.serial, disposition: i.disposition, condition: i.condition })),
+            },
+          },
+        ]
+      : []),
+    ...(mismatched.length > 0
+      ? [
+          {
+            type: 'return.mismatch' as const,
+            data: { ...base, unexpected: mismatched.map((i) => ({ sku: i.sku, serial: i.serial, verdict: i.verdict })), missing: [] },
+          },
+        ]
+      : []),
+  ]);
 }
 
 /**

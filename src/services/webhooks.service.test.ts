@@ -7,6 +7,7 @@ import { type Receiver, type Received, startReceiver } from '../../test/webhook-
 import type { Actor } from '../core/model.ts';
 import { verifySignature, WEBHOOK_MAX_ATTEMPTS } from '../core/webhooks.ts';
 import { captureSerial, captureSerialBatch, recordScan, shipOrder } from './packing.service.ts';
+import { createReturn } from './returns.service.ts';
 import { startWebhookWorker, type WebhookWorker } from './webhook-delivery.service.ts';
 import {
   changeWebhook,
@@ -391,6 +392,39 @@ describe('webhooks: a process that dies mid-delivery', () => {
     }
     // Its process is gone now: its delivery runs too.
     await receiver.waitFor(() => at('/crash')(receiver.received).length === 2, 20_000, 'the other delivery');
+    await removeWebhook(t.db, actor, hook.id);
+  });
+});
+
+describe('webhooks: returns', () => {
+  it('delivers serial.returned for the units that matched and return.mismatch for the others, in one return', async () => {
+    const hook = await createWebhook(t.db, actor, { url: receiver.url('/returns'), events: ['serial.returned', 'return.mismatch'] }, dev);
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 2 }]);
+    await captureSerialBatch(t.db, actor, order.orderNumber, [
+      { sku: product.sku, serial: 'RT-1' },
+      { sku: product.sku, serial: 'RT-2' },
+    ]);
+    await shipOrder(t.db, actor, order.orderNumber, {});
+    const ret = await createReturn(t.db, actor, {
+      orderNumber: order.orderNumber,
+      rmaNumber: 'RMA-9',
+      items: [
+        { sku: product.sku, serial: 'RT-1', condition: 'opened' },
+        { sku: product.sku, serial: 'NOT-SENT' },
+      ],
+    });
+    const got = at('/returns')(await receiver.waitFor((all) => at('/returns')(all).length >= 2));
+    const byType = Object.fromEntries(got.map((r) => [r.json.type, r.json.data]));
+    expect(byType['serial.returned']).toMatchObject({
+      returnId: String(ret.id),
+      orderNumber: order.orderNumber,
+      units: [{ sku: product.sku, serial: 'RT-1', disposition: 'pending', condition: 'opened' }],
+    });
+    expect(byType['return.mismatch']).toMatchObject({
+      returnId: String(ret.id),
+      unexpected: [{ sku: product.sku, serial: 'NOT-SENT', verdict: 'unknown_serial' }],
+    });
     await removeWebhook(t.db, actor, hook.id);
   });
 });

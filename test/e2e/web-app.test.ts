@@ -395,6 +395,10 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await perOrder.check();
     await box.check();
     await page.getByLabel('FNC1 substitute sent by your scanners').fill('^');
+    await page.getByLabel('What your order numbers look like').fill('SO-{');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'orderNumberFormat:' }).waitFor();
+    await page.getByLabel('What your order numbers look like').fill('SO-{####}');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Settings saved.').waitFor();
     await shot('12-settings');
@@ -403,6 +407,7 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect(await perOrder.isChecked()).toBe(true);
     expect(await box.isChecked()).toBe(true);
     expect(await page.getByLabel('FNC1 substitute sent by your scanners').inputValue()).toBe('^');
+    expect(await page.getByLabel('What your order numbers look like').inputValue()).toBe('SO-{####}');
   });
 
   it('lists the webhook endpoints under Settings with their recent deliveries', async () => {

@@ -58,6 +58,7 @@ export type Settings = {
   gs1Fnc1Substitute: string | null;
   duplicateScope: DuplicateScope;
   requireReceivedSerials: boolean;
+  orderNumberFormat: string | null;
 };
 
 export type OrderStatus = 'open' | 'shipped' | 'cancelled';

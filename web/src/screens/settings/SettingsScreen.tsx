@@ -22,6 +22,7 @@ export function SettingsScreen() {
   const [scope, setScope] = useState<DuplicateScope>('sku');
   const [requireReceived, setRequireReceived] = useState(false);
   const [fnc1, setFnc1] = useState('');
+  const [orderFormat, setOrderFormat] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,6 +33,7 @@ export function SettingsScreen() {
       setScope(settings.data.duplicateScope);
       setRequireReceived(settings.data.requireReceivedSerials);
       setFnc1(settings.data.gs1Fnc1Substitute ?? '');
+      setOrderFormat(settings.data.orderNumberFormat ?? '');
     }
   }, [settings.data]);
 
@@ -44,6 +46,7 @@ export function SettingsScreen() {
       const saved = await saveSettings({
         allowDuplicateSerialsInOrder: allowDuplicates,
         gs1Fnc1Substitute: fnc1 === '' ? null : fnc1,
+        orderNumberFormat: orderFormat.trim() === '' ? null : orderFormat.trim(),
         duplicateScope: scope,
         requireReceivedSerials: requireReceived,
       });
@@ -60,6 +63,7 @@ export function SettingsScreen() {
     settings.data !== null &&
     (settings.data.allowDuplicateSerialsInOrder !== allowDuplicates ||
       (settings.data.gs1Fnc1Substitute ?? '') !== fnc1 ||
+      (settings.data.orderNumberFormat ?? '') !== orderFormat.trim() ||
       settings.data.duplicateScope !== scope ||
       settings.data.requireReceivedSerials !== requireReceived);
 
@@ -130,6 +134,25 @@ export function SettingsScreen() {
               When ticked, the packing station accepts the same serial number more than once in one order (for example
               kits whose parts share a serial); when not, a second scan of a serial already in the order is refused.
               Only for serials unique per order.
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="settings-order-format">What your order numbers look like</label>
+            <input
+              id="settings-order-format"
+              value={orderFormat}
+              maxLength={200}
+              disabled={!isAdmin}
+              placeholder="SO-{######}"
+              onChange={(e) => {
+                setOrderFormat(e.target.value);
+                setNotice(null);
+              }}
+              aria-describedby="settings-order-format-help"
+            />
+            <p className="hint" id="settings-order-format-help">
+              In the serial-format language (for example SO-{'{######}'}). A scan at the packing station that matches it,
+              or that is the number of an existing order, opens that order instead of being captured as a serial.
             </p>
           </div>
           <div className="field">
