@@ -75,6 +75,19 @@ describe('the unitrace command line', () => {
     expect(JSON.parse(good.stdout)).toMatchObject({ created: 1, skipped: 1 });
   });
 
+  it('receives units from a CSV file with `import receipts`, refusing a bad line by number unless --skip-bad-rows', () => {
+    const file = join(dataDir, 'receipts.csv');
+    writeFileSync(file, 'reference,sku,serial\nDN-1,CLI-1,CLI-SN-1\nDN-1,CLI-NOPE,CLI-SN-2\nDN-1,CLI-1,CLI-SN-3\n');
+    const bad = unitrace(['import', 'receipts', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('line 3: sku: no product with SKU CLI-NOPE');
+    const dry = unitrace(['import', 'receipts', file, '--dry-run']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, received: 2, skipped: 1 });
+    const good = unitrace(['import', 'receipts', file, '--skip-bad-rows']);
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ created: 1, received: 2, skipped: 1, receipts: [{ reference: 'DN-1', received: 2 }] });
+  });
+
   it('works the same while the server runs on the same data folder', async () => {
     const port = await freePort();
     server = spawn(process.execPath, ['bin/unitrace.js', 'serve', '--port', String(port)], { env, stdio: 'ignore' });

@@ -7,7 +7,7 @@ import { DomainError, isDomainError } from '../core/errors.ts';
 import { type Actor, roles, type Role } from '../core/model.ts';
 import { captureEpcisDocument, exportEpcisDocument } from '../services/epcis.service.ts';
 import { generateSerials, MAX_GENERATE } from '../services/generation.service.ts';
-import { importOrdersCsv, importProductsCsv } from '../services/imports.service.ts';
+import { importOrdersCsv, importProductsCsv, importReceiptsCsv } from '../services/imports.service.ts';
 import { MAX_LABELS, renderLabelSheet, type Symbology, symbologies } from '../services/labels.service.ts';
 import { getProduct } from '../services/products.service.ts';
 import { parseGs1Scan } from '../services/scans.service.ts';
@@ -147,18 +147,23 @@ program
   });
 
 const importCommand = program.command('import').description('import CSV files and EPCIS documents');
-for (const kind of ['products', 'orders'] as const) {
+const importDescriptions = {
+  products: 'import products from a CSV file (sku,name,gtin,needsSerialNumber,serialFormat)',
+  orders: 'import orders from a CSV file, one row per order line',
+  receipts: 'receive units into stock from a CSV file (reference,sku,serial[,noticeReference]), one row per unit; rows with one reference make one receipt',
+};
+for (const kind of ['products', 'orders', 'receipts'] as const) {
   importCommand
     .command(`${kind} <file>`)
     .option('--tenant <id>', 'tenant id (default: the only tenant)')
     .option('--skip-bad-rows', 'import the good rows and report the bad ones (default: one bad row imports nothing)')
     .option('--dry-run', 'check the file and report, import nothing')
-    .description(`import ${kind} from a CSV file`)
+    .description(importDescriptions[kind])
     .action((file: string, opts: { tenant?: string; skipBadRows?: boolean; dryRun?: boolean }) =>
       withRuntime(async (rt) => {
         const actor = await cliActor(rt, opts.tenant);
         const progress = progressReporter(`import ${kind}`);
-        const run = kind === 'products' ? importProductsCsv : importOrdersCsv;
+        const run = { products: importProductsCsv, orders: importOrdersCsv, receipts: importReceiptsCsv }[kind];
         const result = await run(rt.db, actor, createReadStream(file), {
           skipBadRows: opts.skipBadRows,
           dryRun: opts.dryRun,

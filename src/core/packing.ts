@@ -45,7 +45,7 @@ export type CapturePlan = { accepted: PlannedCapture[]; problems: CaptureProblem
  * The SKU's own rules for a serial: not the product's barcode (a packer scanned the box, not the
  * serial), and the SKU's serial format when it has one. Returns a problem or null.
  */
-export function checkSerialForLine(line: PackingLine, serial: string): { code: ErrorCode; message: string } | null {
+export function checkSerialForLine(line: Pick<PackingLine, 'sku' | 'gtin' | 'serialFormat'>, serial: string): { code: ErrorCode; message: string } | null {
   if (line.gtin && isProductBarcode(serial, line.gtin)) {
     return {
       code: 'SCANNED_PRODUCT_BARCODE',

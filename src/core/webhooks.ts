@@ -19,9 +19,9 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export type WebhookUnit = { sku: string; serial: string };
 
 /**
- * What each event carries in `data`. Times are ISO 8601 strings in UTC. `serial.captured` and
- * `order.shipped` are emitted today; the other four are the shapes their features emit (see
- * docs/webhooks.md, which says how to wire them).
+ * What each event carries in `data`. Times are ISO 8601 strings in UTC. All but `serial.recalled`
+ * are emitted today; that one is the shape its feature emits (see docs/webhooks.md, which says how
+ * to wire it).
  */
 export type WebhookEventData = {
   /** One per capture request (a single serial, a scan, or a whole batch), with every serial it captured. */
@@ -69,15 +69,26 @@ export type WebhookEventData = {
     recalledBy: string;
     units: Array<WebhookUnit & { status: string; orderNumber: string | null; customer: Customer | null }>;
   };
-  /** One per receipt (inbound shipment) whose units differ from what was expected. */
+  /**
+   * One per advance notice (ASN) closed with units that differ from what it announced: what its
+   * receipts took in against what was expected. Lists hold at most 1,000 serials per SKU; the
+   * counts are exact.
+   */
   'receipt.discrepancy': {
-    receiptId: string;
-    reference: string | null;
-    receivedAt: string;
+    noticeReference: string;
+    supplier: string | null;
+    /** The receipts taken against the notice (a delivery may be received in several). */
+    receipts: Array<{ receiptId: string; reference: string | null }>;
+    closedAt: string;
+    closedBy: string;
+    expected: number;
+    matched: number;
     /** Expected but not received. */
     missing: WebhookUnit[];
-    /** Received but not expected. */
+    missingCount: number;
+    /** Received but not expected (they were received all the same). */
     unexpected: WebhookUnit[];
+    unexpectedCount: number;
   };
 };
 

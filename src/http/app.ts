@@ -25,6 +25,7 @@ import { importsRoutes } from './routes/imports.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
+import { receivingRoutes } from './routes/receiving.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
 import { returnsRoutes } from './routes/returns.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
@@ -220,6 +221,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(generationRoutes, { db: deps.db });
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
+      await api.register(receivingRoutes, { db: deps.db });
       await api.register(returnsRoutes, { db: deps.db });
       await api.register(scansRoutes);
       await api.register(webhooksRoutes, { db: deps.db, policy: deps.webhooks ?? defaultWebhookPolicy });

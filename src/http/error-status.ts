@@ -18,6 +18,8 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_NOT_FOUND':
     case 'API_KEY_NOT_FOUND':
     case 'USER_NOT_FOUND':
+    case 'RECEIPT_NOT_FOUND':
+    case 'NOTICE_NOT_FOUND':
     case 'RETURN_NOT_FOUND':
     case 'RETURN_ITEM_NOT_FOUND':
     case 'WEBHOOK_NOT_FOUND':
@@ -36,6 +38,11 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_CORRECTED':
     case 'SERIAL_ALREADY_RETURNED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+    case 'NOTICE_ALREADY_EXISTS':
+    case 'NOTICE_CLOSED':
+    case 'RECEIPT_CLOSED':
+    case 'SERIAL_DUPLICATE_IN_RECEIPT':
+    case 'SERIAL_RETURN_PENDING':
     case 'ORDER_NOT_SHIPPED':
     case 'RETURN_ITEM_NOT_PENDING':
     case 'RETURN_ITEM_NOT_IN_REVIEW':

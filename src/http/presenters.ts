@@ -3,6 +3,18 @@ import type { AuditEntry } from '../services/audit.service.ts';
 import type { OrderDetail, OrderRow } from '../services/orders.service.ts';
 import type { ProductRow } from '../services/products.service.ts';
 import type { SerialReportRow } from '../services/reports.service.ts';
+import type { ReceivingProblem } from '../core/receiving.ts';
+import type {
+  NoticeDetail,
+  NoticeProgress,
+  NoticeRow,
+  NoticeSummaryRow,
+  ReceiptDetail,
+  ReceiptResult,
+  ReceiptRow,
+  ReceiptSummaryRow,
+  ScanResult,
+} from '../services/receiving.service.ts';
 import type { ReturnDetail, ReturnItemRow, ReturnSummaryRow } from '../services/returns.service.ts';
 import type { UnitWithHistory } from '../services/serials.service.ts';
 import type { DeliveryRow, EndpointRow } from '../services/webhooks.service.ts';
@@ -134,6 +146,118 @@ export function presentReportRow(r: SerialReportRow) {
     customerCompany: r.customerCompany,
     shippedAt: iso(r.shippedAt),
     captureMethod: r.scanned ? 'scanned' : 'typed',
+  };
+}
+
+function presentNoticeProgress(p: NoticeProgress) {
+  return {
+    totals: p.totals,
+    lines: p.lines.map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      expected: l.expected,
+      matched: l.matched,
+      missing: l.missing,
+      unexpected: l.unexpected,
+      ...(l.matchedSerials
+        ? { matchedSerials: l.matchedSerials, missingSerials: l.missingSerials, unexpectedSerials: l.unexpectedSerials }
+        : {}),
+    })),
+  };
+}
+
+function presentNoticeHead(n: NoticeRow) {
+  return {
+    reference: n.reference,
+    supplier: n.supplier,
+    expectedAt: iso(n.expectedAt),
+    status: n.status,
+    createdAt: iso(n.createdAt),
+    createdBy: n.createdBy,
+    closedAt: iso(n.closedAt),
+    closedBy: n.closedBy,
+  };
+}
+
+export function presentNoticeSummary(n: NoticeSummaryRow) {
+  return { ...presentNoticeHead(n), expected: n.expected, receipts: n.receipts };
+}
+
+export function presentReceiptSummary(r: ReceiptRow & Partial<Pick<ReceiptSummaryRow, 'received' | 'alreadyInStock'>>) {
+  return {
+    id: r.id,
+    reference: r.reference,
+    noticeReference: r.noticeReference,
+    status: r.status,
+    station: r.station,
+    createdAt: iso(r.createdAt),
+    createdBy: r.createdBy,
+    closedAt: iso(r.closedAt),
+    closedBy: r.closedBy,
+    ...(r.received !== undefined ? { received: r.received, alreadyInStock: r.alreadyInStock } : {}),
+  };
+}
+
+export function presentNotice(n: NoticeDetail) {
+  return {
+    ...presentNoticeHead(n),
+    // counts recorded when the notice was closed; null while it is open
+    discrepancy: n.discrepancy,
+    ...presentNoticeProgress(n),
+    receipts: n.receipts.map(presentReceiptSummary),
+  };
+}
+
+const presentLinkedNotice = (n: (NoticeRow & NoticeProgress) | null) =>
+  n ? { reference: n.reference, supplier: n.supplier, status: n.status, ...presentNoticeProgress(n) } : null;
+
+export function presentReceiptProblem(p: ReceivingProblem) {
+  return { index: p.index, path: p.path, sku: p.sku, serial: p.serial, code: p.code, message: p.message, ...(p.details ? { details: p.details } : {}) };
+}
+
+export function presentReceiptResult(r: ReceiptResult) {
+  return {
+    ...presentReceiptSummary(r.receipt),
+    received: r.received,
+    alreadyInStock: r.alreadyInStock,
+    lines: r.lines,
+    refused: r.refused.map(presentReceiptProblem),
+    notice: presentLinkedNotice(r.notice),
+  };
+}
+
+export function presentReceipt(r: ReceiptDetail) {
+  return {
+    ...presentReceiptSummary(r),
+    received: r.received,
+    alreadyInStock: r.alreadyInStock,
+    lines: r.lines.map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      received: l.received,
+      alreadyInStock: l.alreadyInStock,
+      unexpected: l.unexpected,
+      serials: l.serials,
+      alreadyInStockSerials: l.alreadyInStockSerials,
+      unexpectedSerials: l.unexpected === null ? null : l.unexpectedSerials,
+    })),
+    notice: presentLinkedNotice(r.notice),
+  };
+}
+
+export function presentReceivingScan(s: ScanResult) {
+  if (s.kind === 'product') return { kind: s.kind, sku: s.sku, name: s.name };
+  return {
+    kind: s.kind,
+    outcome: s.outcome,
+    sku: s.sku,
+    serial: s.serial,
+    expected: s.expected,
+    lot: s.lot,
+    expiry: s.expiry,
+    gtin: s.gtin,
+    receipt: s.receipt,
+    notice: s.notice ? { reference: s.notice.reference, status: s.notice.status, ...presentNoticeProgress(s.notice) } : null,
   };
 }
 

@@ -57,6 +57,17 @@ const leastRole: Record<string, Role | 'public'> = {
   'GET /api/v1/epcis/events': 'viewer',
   'POST /api/v1/epcis/capture': 'admin',
 
+  'POST /api/v1/receipts': 'packer',
+  'GET /api/v1/receipts': 'viewer',
+  'GET /api/v1/receipts/:id': 'viewer',
+  'POST /api/v1/receipts/:id/scans': 'packer',
+  'POST /api/v1/receipts/:id/close': 'packer',
+  'POST /api/v1/receipts/import': 'packer',
+  'POST /api/v1/receipts/notices': 'admin',
+  'GET /api/v1/receipts/notices': 'viewer',
+  'GET /api/v1/receipts/notices/:reference': 'viewer',
+  'POST /api/v1/receipts/notices/:reference/close': 'packer',
+
   'POST /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks/:webhookId': 'admin',

@@ -6,6 +6,7 @@ import { makeTenant } from '../../test/factories.ts';
 import { captureSerial, shipOrder } from '../services/packing.service.ts';
 import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
+import { createNotice, createReceipt } from '../services/receiving.service.ts';
 import { createReturn } from '../services/returns.service.ts';
 import { createWebhook } from '../services/webhooks.service.ts';
 
@@ -31,7 +32,17 @@ async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
 }
 
 // Tenant A's identifiers, which tenant B will try to reach.
-const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL', webhookId: '', deliveryId: '' };
+const A = {
+  sku: 'A-SECRET-SKU',
+  orderNumber: 'A-SECRET-ORDER',
+  openOrder: 'A-OPEN-ORDER',
+  serial: 'A-SECRET-SERIAL',
+  notice: 'A-SECRET-ASN',
+  receiptId: '',
+  openReceiptId: '',
+  webhookId: '',
+  deliveryId: '',
+};
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -53,6 +64,9 @@ beforeAll(async () => {
   await captureSerial(t.db, a.actor, A.orderNumber, { sku: A.sku, serial: A.serial });
   await shipOrder(t.db, a.actor, A.orderNumber, {});
   await captureSerial(t.db, a.actor, A.openOrder, { sku: A.sku, serial: `${A.serial}-2` });
+  await createNotice(t.db, a.actor, { reference: A.notice, lines: [{ sku: A.sku, serials: [`${A.serial}-3`, `${A.serial}-4`] }] });
+  A.receiptId = (await createReceipt(t.db, a.actor, { noticeReference: A.notice, lines: [{ sku: A.sku, serials: [`${A.serial}-3`] }] })).receipt.id;
+  A.openReceiptId = (await createReceipt(t.db, a.actor, { noticeReference: A.notice, open: true })).receipt.id;
   // a return with a match and an item held for review
   returnA = (
     await createReturn(t.db, a.actor, { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }, { sku: A.sku, serial: 'A-UNKNOWN' }] })
@@ -79,6 +93,7 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
+  'POST /api/v1/receipts/{id}/scans': { data: `${A.serial}-4`, sku: A.sku },
   'POST /api/v1/returns/{returnId}/items': { items: [{ sku: A.sku, serial: 'B-TRY' }] },
   'POST /api/v1/returns/{returnId}/items/{index}/restock': {},
   'POST /api/v1/returns/{returnId}/items/{index}/scrap': {},
@@ -89,10 +104,11 @@ const bodies: Record<string, unknown> = {
 
 function fill(path: string, openOrder: boolean): string {
   return path
+    .replace('{id}', path.startsWith('/api/v1/keys/') ? keyOfA : openOrder ? A.openReceiptId : A.receiptId)
+    .replace('{reference}', encodeURIComponent(A.notice))
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
     .replace('{serial}', encodeURIComponent(A.serial))
-    .replace('{id}', keyOfA)
     .replace('{returnId}', String(returnA))
     .replace('{index}', path.endsWith('/review') ? '1' : '0')
     .replace('{webhookId}', A.webhookId)
@@ -109,14 +125,15 @@ describe("one tenant's key against another tenant's data", () => {
       if (!path.includes('{')) continue;
       for (const method of Object.keys(methods)) {
         const key = `${method.toUpperCase()} ${path}`;
-        for (const openOrder of path.includes('{orderNumber}') ? [false, true] : [false]) {
+        // orders and receipts are walked both open and finished
+        for (const openOrder of path.includes('{orderNumber}') || path.includes('{id}') ? [false, true] : [false]) {
           const res = await app.inject({
             method: method.toUpperCase() as 'GET',
             url: fill(path, openOrder),
             headers: foreignKey,
             ...(bodies[key] !== undefined ? { payload: bodies[key] as object } : {}),
           });
-          expect(res.statusCode, `${key} (${openOrder ? 'open' : 'shipped'} order)`).toBe(404);
+          expect(res.statusCode, `${key} (${openOrder ? 'open' : 'shipped or finished'})`).toBe(404);
         }
         walked.push(key);
       }
@@ -135,6 +152,11 @@ describe("one tenant's key against another tenant's data", () => {
         'GET /api/v1/serials/{serial}',
         'POST /api/v1/orders/{orderNumber}/corrections',
         'DELETE /api/v1/keys/{id}',
+        'GET /api/v1/receipts/{id}',
+        'POST /api/v1/receipts/{id}/scans',
+        'POST /api/v1/receipts/{id}/close',
+        'GET /api/v1/receipts/notices/{reference}',
+        'POST /api/v1/receipts/notices/{reference}/close',
         'GET /api/v1/returns/{returnId}',
         'POST /api/v1/returns/{returnId}/items',
         'POST /api/v1/returns/{returnId}/items/{index}/restock',
@@ -170,6 +192,8 @@ describe("one tenant's key against another tenant's data", () => {
       '/api/v1/orders',
       `/api/v1/serials?prefix=A-`,
       '/api/v1/reports/serial-numbers',
+      '/api/v1/receipts',
+      '/api/v1/receipts/notices',
       '/api/v1/returns',
       '/api/v1/returns?disposition=review',
     ];

@@ -4,11 +4,15 @@ import { headerKey, parseCsvBoolean, parseCsvQuantity } from '../core/csv-fields
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
 import { compileSerialFormat } from '../core/serial-format/index.ts';
-import { checkOrder, checkProduct, type OrderInput, type ProductInput, Problems } from '../core/validate.ts';
+import type { ReceiveItem, ReceivingProduct } from '../core/receiving.ts';
+import { checkOrder, checkProduct, checkSku, type OrderInput, type ProductInput, Problems, text } from '../core/validate.ts';
 import type { Db } from '../storage/database.ts';
 import { findExistingOrderNumbers, insertOrders } from '../storage/orders.repository.ts';
 import { findProductsBySkus, upsertProducts } from '../storage/products.repository.ts';
 import { recordAudit } from './audit.service.ts';
+import { deleteEmptyReceipts, findReceivingProducts } from '../storage/receipts.repository.ts';
+import { findSettings } from '../storage/tenants.repository.ts';
+import { type ImportReceipt, openImportReceipt, receiveImportBatch } from './receiving.service.ts';
 
 export type LineError = { line: number; message: string };
 
@@ -296,5 +300,135 @@ export async function importOrdersCsv(db: Db, actor: Actor, input: Readable, opt
     }
   });
   options.onProgress?.(result.rows);
+  return result;
+}
+
+export const RECEIPT_CSV_COLUMNS = ['reference', 'sku', 'serial', 'noticeReference'];
+
+/** Rows judged and written per round trip. */
+const RECEIPT_BATCH_ROWS = 5000;
+
+export type ReceiptImportResult = ImportResult & {
+  /** units registered in stock */
+  received: number;
+  /** units that were in stock already */
+  alreadyInStock: number;
+  /** one receipt per reference (rows without one make one receipt without a reference); a dry run's have no id */
+  receipts: Array<{ id: string | null; reference: string | null; noticeReference: string | null; received: number; alreadyInStock: number }>;
+};
+
+/** Thrown inside the transaction of a dry run, to roll back what it wrote. */
+class DryRunDone extends Error {}
+
+/**
+ * Receives units from CSV (reference,sku,serial[,noticeReference]), one row per unit: rows with the
+ * same reference make one receipt (its notice is read from its first row). Each unit is judged as
+ * POST /receipts judges it; a refused one is a bad row with its line number. Rows are judged and
+ * written in batches inside one transaction, so memory does not grow with the file: one bad row
+ * imports nothing (the transaction rolls back) unless skipBadRows; a dry run does everything and
+ * rolls back, so it answers exactly what the import would do.
+ */
+export async function importReceiptsCsv(db: Db, actor: Actor, input: Readable, options: ImportOptions = {}): Promise<ReceiptImportResult> {
+  const result: ReceiptImportResult = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    errors: [],
+    dryRun: !!options.dryRun,
+    received: 0,
+    alreadyInStock: 0,
+    receipts: [],
+  };
+  const badRow = (line: number, message: string) => {
+    result.skipped += 1;
+    if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push({ line, message });
+  };
+  type Row = { line: number; reference: string | null; noticeReference: string | null; sku: string; serial: string };
+
+  const run = async (trx: Db) => {
+    const settings = await findSettings(trx, actor.tenantId);
+    const receipts = new Map<string, ImportReceipt | null>();
+    const products = new Map<string, ReceivingProduct>();
+    const flush = async (batch: Row[]) => {
+      if (batch.length === 0) return;
+      const unknown = [...new Set(batch.map((r) => r.sku))].filter((sku) => !products.has(sku));
+      for (const p of await findReceivingProducts(trx, actor.tenantId, unknown)) products.set(p.sku, p);
+      const groups = new Map<string, Row[]>();
+      for (const row of batch) {
+        const key = row.reference ?? '';
+        if (!receipts.has(key)) {
+          try {
+            receipts.set(key, await openImportReceipt(trx, actor, { reference: row.reference, noticeReference: row.noticeReference }));
+            result.created += 1;
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            receipts.set(key, null);
+            badRow(row.line, `${error.message} (${error.code}); the rows of receipt ${row.reference ?? '(no reference)'} are left out`);
+            continue;
+          }
+        }
+        if (receipts.get(key) === null) {
+          badRow(row.line, `receipt ${row.reference ?? '(no reference)'} is left out (see its first row)`);
+          continue;
+        }
+        groups.set(key, [...(groups.get(key) ?? []), row]);
+      }
+      for (const [key, rows] of groups) {
+        const target = receipts.get(key)!;
+        const items: ReceiveItem[] = rows.map((r) => ({ sku: r.sku, serial: r.serial, path: `line ${r.line}` }));
+        const problems = await receiveImportBatch(trx, actor, target, [...products.values()], items, settings);
+        for (const p of problems) badRow(rows[p.index].line, `${p.message} (${p.code})`);
+      }
+    };
+
+    let batch: Row[] = [];
+    for await (const row of readRows(input, ['sku', 'serial'], RECEIPT_CSV_COLUMNS)) {
+      result.rows += 1;
+      if (result.rows % 10_000 === 0) options.onProgress?.(result.rows);
+      const problems = new Problems();
+      const reference = text(problems, 'reference', cell(row, 'reference'), { required: false, max: 64 });
+      const noticeReference = text(problems, 'noticeReference', cell(row, 'noticeReference'), { required: false, max: 64 });
+      const sku = checkSku(problems, 'sku', cell(row, 'sku'));
+      // the serial's own rules (printable, at most 64) are judged with the unit, by its line
+      const serial = cell(row, 'serial');
+      if (serial === undefined) problems.add('serial', 'required');
+      if (!problems.ok) {
+        recordProblems(result, row.line, problems);
+        continue;
+      }
+      batch.push({ line: row.line, reference, noticeReference, sku: sku!, serial: serial! });
+      if (batch.length >= RECEIPT_BATCH_ROWS) {
+        await flush(batch);
+        batch = [];
+      }
+    }
+    await flush(batch);
+    options.onProgress?.(result.rows);
+    result.errors.sort((a, b) => a.line - b.line);
+    // A receipt whose every row was bad (kept out with skipBadRows) is not kept.
+    const opened = [...receipts.values()].filter((r): r is ImportReceipt => r !== null);
+    const empty = await deleteEmptyReceipts(trx, actor.tenantId, opened.filter((r) => r.received + r.alreadyInStock === 0).map((r) => r.receipt.id));
+    result.created -= empty.size;
+    for (const target of opened) {
+      if (empty.has(target.receipt.id)) continue;
+      result.received += target.received;
+      result.alreadyInStock += target.alreadyInStock;
+      result.receipts.push({
+        id: options.dryRun ? null : target.receipt.id,
+        reference: target.receipt.reference,
+        noticeReference: target.receipt.noticeReference,
+        received: target.received,
+        alreadyInStock: target.alreadyInStock,
+      });
+    }
+    finish(result, options);
+    if (options.dryRun) throw new DryRunDone();
+  };
+  try {
+    await db.transaction().execute(run);
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error;
+  }
   return result;
 }

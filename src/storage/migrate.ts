@@ -11,6 +11,7 @@ import * as m0006 from './migrations/0006-auth-throttle.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
 import * as m0011 from './migrations/0011-audit.ts';
 import { grantRuntimeAccess, migrationTables } from './roles.ts';
+import * as m0008 from './migrations/0008-receipts.ts';
 import * as m0009 from './migrations/0009-returns.ts';
 import * as m0012 from './migrations/0012-webhooks.ts';
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0005-idempotency': m0005,
   '0006-auth-throttle': m0006,
   '0007-unit-lifecycle': m0007,
+  '0008-receipts': m0008,
   '0009-returns': m0009,
   '0012-webhooks': m0012,
   '0011-audit': m0011,

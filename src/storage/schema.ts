@@ -163,6 +163,52 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+export interface ReceivingNoticesTable {
+  tenant_id: string;
+  id: Generated<Id>;
+  reference: string;
+  supplier: string | null;
+  expected_at: Date | null;
+  status: Generated<'open' | 'closed'>;
+  created_at: Timestamp;
+  created_by: string;
+  closed_at: Date | null;
+  closed_by: string | null;
+  discrepancy: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export interface ReceivingNoticeSerialsTable {
+  tenant_id: string;
+  notice_id: number;
+  product_id: number;
+  serial: string;
+}
+
+export interface ReceiptsTable {
+  tenant_id: string;
+  id: string;
+  reference: string | null;
+  notice_id: number | null;
+  status: 'open' | 'closed';
+  station: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  closed_at: Date | null;
+  closed_by: string | null;
+}
+
+export interface ReceiptUnitsTable {
+  tenant_id: string;
+  receipt_id: string;
+  product_id: number;
+  serial: string;
+  seq: Generated<Id>;
+  notice_id: number | null;
+  outcome: 'received' | 'already_in_stock';
+  scanned: boolean;
+  received_at: Timestamp;
+}
+
 export interface SignInFailuresTable {
   email: string;
   address: string;
@@ -270,6 +316,10 @@ export interface AuditEventsTable {
 }
 
 export interface Database {
+  receiving_notices: ReceivingNoticesTable;
+  receiving_notice_serials: ReceivingNoticeSerialsTable;
+  receipts: ReceiptsTable;
+  receipt_units: ReceiptUnitsTable;
   returns: ReturnsTable;
   return_items: ReturnItemsTable;
   webhook_endpoints: WebhookEndpointsTable;

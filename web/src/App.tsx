@@ -8,12 +8,13 @@ import { Header } from './components/Header.tsx';
 import { roleAllows } from './domain.ts';
 import { Link, matchRoute, navigate, paths, type Route, useLocation } from './router.ts';
 import { AuditScreen } from './screens/audit/AuditScreen.tsx';
-import { OrderImportScreen, ProductImportScreen } from './screens/imports/ImportScreens.tsx';
+import { OrderImportScreen, ProductImportScreen, ReceiptImportScreen } from './screens/imports/ImportScreens.tsx';
 import { OrderScreen } from './screens/orders/OrderScreen.tsx';
 import { OrdersScreen } from './screens/orders/OrdersScreen.tsx';
 import { PackingScreen } from './screens/packing/PackingScreen.tsx';
 import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
+import { ReceivingScreen } from './screens/receiving/ReceivingScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
 import { ReturnsScreen } from './screens/returns/ReturnsScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
@@ -36,6 +37,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <ProductImportScreen />;
     case 'order-import':
       return <OrderImportScreen />;
+    case 'receipt-import':
+      return <ReceiptImportScreen />;
     case 'settings':
       return <SettingsScreen />;
     case 'orders':
@@ -44,6 +47,8 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <OrderScreen orderNumber={route.orderNumber} />;
     case 'packing':
       return <PackingScreen />;
+    case 'receiving':
+      return <ReceivingScreen />;
     case 'returns':
       return <ReturnsScreen />;
     case 'serial':

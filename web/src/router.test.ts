@@ -10,10 +10,12 @@ describe('matchRoute', () => {
     ['/products/new', { name: 'product-new' }],
     ['/import/products', { name: 'product-import' }],
     ['/import/orders', { name: 'order-import' }],
+    ['/import/receipts', { name: 'receipt-import' }],
     ['/orders/import', { name: 'order', orderNumber: 'import' }],
     ['/products/CAM-1/edit', { name: 'product-edit', sku: 'CAM-1' }],
     ['/orders/SO%2F1', { name: 'order', orderNumber: 'SO/1' }],
     ['/packing', { name: 'packing' }],
+    ['/receiving', { name: 'receiving' }],
     ['/returns', { name: 'returns' }],
     ['/serials/SN%20001', { name: 'serial', serial: 'SN 001' }],
     ['/report', { name: 'report' }],
@@ -34,6 +36,8 @@ describe('matchRoute', () => {
       expect(matchRoute(paths.serial(value))).toEqual({ name: 'serial', serial: value });
     }
     expect(matchRoute(paths.productEdit('new'))).toEqual({ name: 'product-edit', sku: 'new' });
+    expect(paths.receiving('5f0c0000-0000-4000-8000-000000000000')).toBe('/receiving?receipt=5f0c0000-0000-4000-8000-000000000000');
+    expect(paths.receiving()).toBe('/receiving');
   });
 
   it('opens the returns desk on a return or an order', () => {

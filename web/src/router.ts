@@ -13,10 +13,12 @@ export type Route =
   | { name: 'product-edit'; sku: string }
   | { name: 'product-import' }
   | { name: 'order-import' }
+  | { name: 'receipt-import' }
   | { name: 'settings' }
   | { name: 'orders' }
   | { name: 'order'; orderNumber: string }
   | { name: 'packing' }
+  | { name: 'receiving' }
   | { name: 'returns' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
@@ -49,6 +51,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'orders' };
       case 'packing':
         return { name: 'packing' };
+      case 'receiving':
+        return { name: 'receiving' };
       case 'returns':
         return { name: 'returns' };
       case 'report':
@@ -63,6 +67,7 @@ export function matchRoute(pathname: string): Route {
       if (first === 'products' && parts.length === 2 && value === 'new') return { name: 'product-new' };
       if (first === 'import' && parts.length === 2 && value === 'products') return { name: 'product-import' };
       if (first === 'import' && parts.length === 2 && value === 'orders') return { name: 'order-import' };
+      if (first === 'import' && parts.length === 2 && value === 'receipts') return { name: 'receipt-import' };
       if (first === 'products' && parts.length === 3) return { name: 'product-edit', sku: value };
       if (first === 'orders' && parts.length === 2) return { name: 'order', orderNumber: value };
       if (first === 'serials' && parts.length === 2) return { name: 'serial', serial: value };
@@ -77,11 +82,14 @@ export const paths = {
   // not under /products or /orders, where the next segment is a SKU or an order number
   productImport: '/import/products',
   orderImport: '/import/orders',
+  receiptImport: '/import/receipts',
   productEdit: (sku: string) => `/products/${encodeURIComponent(sku)}/edit`,
   settings: '/settings',
   orders: '/orders',
   order: (orderNumber: string) => `/orders/${encodeURIComponent(orderNumber)}`,
   packing: (orderNumber?: string) => (orderNumber ? `/packing?order=${encodeURIComponent(orderNumber)}` : '/packing'),
+  /** The receiving station; with a receipt id, that receipt (open: scanning into it). */
+  receiving: (receiptId?: string) => (receiptId ? `/receiving?receipt=${encodeURIComponent(receiptId)}` : '/receiving'),
   /** The returns desk: a return open by its id, or an order to start a return of. */
   returns: (open: { order?: string; returnId?: number } = {}) =>
     open.returnId !== undefined

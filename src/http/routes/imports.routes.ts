@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { importOrdersCsv, importProductsCsv } from '../../services/imports.service.ts';
+import { importOrdersCsv, importProductsCsv, importReceiptsCsv } from '../../services/imports.service.ts';
 import type { Db } from '../../storage/database.ts';
 
 const ImportQuery = Type.Object(
@@ -28,16 +28,18 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
   app.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
   app.addContentTypeParser('*', (request, _payload, done) => done(sendCsv(request.headers['content-type'])));
 
-  for (const [path, run, columns] of [
-    ['/products/import', importProductsCsv, 'sku,name,gtin,needsSerialNumber,serialFormat'],
-    ['/orders/import', importOrdersCsv, 'orderNumber,type,customerName,customerEmail,customerCompany,customerExternalId,sku,quantity'],
+  for (const [path, run, columns, tag, role] of [
+    ['/products/import', importProductsCsv, 'sku,name,gtin,needsSerialNumber,serialFormat', 'products', 'admin'],
+    ['/orders/import', importOrdersCsv, 'orderNumber,type,customerName,customerEmail,customerCompany,customerExternalId,sku,quantity', 'orders', 'admin'],
+    // Receiving is warehouse work: a packer may receive, by scan or by file.
+    ['/receipts/import', importReceiptsCsv, 'reference,sku,serial,noticeReference (one row per unit; rows with one reference make one receipt)', 'receiving', 'packer'],
   ] as const) {
     app.post(
       path,
       {
-        config: { role: 'admin' },
+        config: { role },
         schema: {
-          tags: [path.startsWith('/products') ? 'products' : 'orders'],
+          tags: [tag],
           description: `Body: CSV (content-type text/csv) with the header ${columns}. Bad rows are reported with their line numbers.`,
           querystring: ImportQuery,
         },

@@ -8,12 +8,17 @@ import type {
   GenerateResult,
   ImportResult,
   LabelSymbology,
+  Notice,
+  NoticeSummary,
   Order,
   OrderStatus,
   OrderSummary,
   Page,
   Product,
   ProductInput,
+  Receipt,
+  ReceiptSummary,
+  ReceivingScanResult,
   ReportFilter,
   ReportRow,
   ReturnItemDisposition,
@@ -139,6 +144,28 @@ export const reportCsvUrl = (filter: ReportFilter) =>
  */
 export const epcisEventsUrl = (filter: ReportFilter) =>
   `/api/v1/epcis/events${queryString({ from: filter.shippedFrom, to: filter.shippedTo, sku: filter.sku })}`;
+
+// receiving
+export const listNotices = (query: { status?: 'open' | 'closed'; limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<NoticeSummary>>('GET', '/receipts/notices', { query, ...o });
+export const getNotice = (reference: string, o: Signal = {}) => apiRequest<Notice>('GET', `/receipts/notices/${seg(reference)}`, o);
+/** Records the notice's discrepancy (missing, unexpected) and finishes its open receipts. */
+export const closeNotice = (reference: string) => apiRequest<Notice>('POST', `/receipts/notices/${seg(reference)}/close`);
+/** Opens a receipt for station scans, optionally against an advance notice. */
+export const openReceipt = (input: { reference?: string; noticeReference?: string; station?: string }) =>
+  apiRequest<ReceiptSummary>('POST', '/receipts', { json: { ...input, open: true } });
+export const getReceipt = (id: string, o: Signal = {}) => apiRequest<Receipt>('GET', `/receipts/${seg(id)}`, o);
+/** A station scan: a serial, a GS1 scan (sent whole), or a product's SKU or barcode (which chooses it). */
+export const scanIntoReceipt = (id: string, input: { data: string; sku?: string; scanned: boolean; station?: string }) =>
+  apiRequest<ReceivingScanResult>('POST', `/receipts/${seg(id)}/scans`, { json: input });
+export const closeReceipt = (id: string) => apiRequest<Receipt>('POST', `/receipts/${seg(id)}/close`);
+/** Receives units from CSV (reference,sku,serial[,noticeReference]); `created` counts receipts. */
+export const importReceipts = (file: Blob, options: { dryRun?: boolean; skipBadRows?: boolean }) =>
+  apiRequest<ImportResult & { received: number; alreadyInStock: number }>('POST', '/receipts/import', {
+    query: { dryRun: options.dryRun || undefined, skipBadRows: options.skipBadRows || undefined },
+    body: file,
+    contentType: 'text/csv',
+  });
 
 // returns
 export const createReturn = (input: { orderNumber: string; rmaNumber?: string | null; station?: string; items: ReturnItemInput[] }) =>

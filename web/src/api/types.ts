@@ -179,6 +179,87 @@ export type ReportFilter = {
 
 export type DailyUnits = { date: string; units: number };
 
+// receiving (src/http/routes/receiving.routes.ts)
+
+export type NoticeCounts = { expected: number; matched: number; missing: number; unexpected: number };
+
+export type NoticeLine = NoticeCounts & {
+  sku: string;
+  name: string;
+  /** Present on GET /receipts/notices/{reference} and POST /receipts: up to 1000 each. */
+  matchedSerials?: string[];
+  missingSerials?: string[];
+  unexpectedSerials?: string[];
+};
+
+export type NoticeStatus = 'open' | 'closed';
+
+export type NoticeProgress = { totals: NoticeCounts; lines: NoticeLine[] };
+
+export type ReceiptSummary = {
+  id: string;
+  reference: string | null;
+  noticeReference: string | null;
+  status: 'open' | 'closed';
+  station: string | null;
+  createdAt: string | null;
+  createdBy: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  received?: number;
+  alreadyInStock?: number;
+};
+
+export type NoticeSummary = {
+  reference: string;
+  supplier: string | null;
+  expectedAt: string | null;
+  status: NoticeStatus;
+  createdAt: string | null;
+  createdBy: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  expected: number;
+  receipts: number;
+};
+
+export type Notice = Omit<NoticeSummary, 'expected' | 'receipts'> &
+  NoticeProgress & { discrepancy: (NoticeCounts & { lines: NoticeLine[] }) | null; receipts: ReceiptSummary[] };
+
+export type LinkedNotice = NoticeProgress & { reference: string; supplier?: string | null; status: NoticeStatus };
+
+export type Receipt = ReceiptSummary & {
+  received: number;
+  alreadyInStock: number;
+  lines: Array<{
+    sku: string;
+    name: string;
+    received: number;
+    alreadyInStock: number;
+    unexpected: number | null;
+    serials: string[];
+    alreadyInStockSerials: string[];
+    unexpectedSerials: string[] | null;
+  }>;
+  notice: LinkedNotice | null;
+};
+
+/** POST /receipts/{id}/scans: a product chosen, or a unit received (or found in stock already). */
+export type ReceivingScanResult =
+  | { kind: 'product'; sku: string; name: string }
+  | {
+      kind: 'unit';
+      outcome: 'received' | 'already_in_stock';
+      sku: string;
+      serial: string;
+      expected: boolean | null;
+      lot: string | null;
+      expiry: string | null;
+      gtin: string | null;
+      receipt: { id: string; received: number; alreadyInStock: number };
+      notice: LinkedNotice | null;
+    };
+
 export type ReturnVerdict =
   | 'match'
   | 'already_returned'

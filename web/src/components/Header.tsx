@@ -7,6 +7,7 @@ type Props = { user: User; pathname: string; onSignOut: () => void };
 
 const sections = [
   { to: '/packing', label: 'Packing', role: 'packer' },
+  { to: '/receiving', label: 'Receiving', role: 'packer' },
   { to: '/returns', label: 'Returns', role: 'packer' },
   { to: '/orders', label: 'Orders', role: 'viewer' },
   { to: '/products', label: 'Products', role: 'viewer' },

@@ -1,4 +1,4 @@
-import { importOrders, importProducts } from '../../api/endpoints.ts';
+import { importOrders, importProducts, importReceipts } from '../../api/endpoints.ts';
 import { CsvImport } from '../../components/CsvImport.tsx';
 import { NotAllowed } from '../../components/NotAllowed.tsx';
 import { paths } from '../../router.ts';
@@ -41,6 +41,27 @@ export function OrderImportScreen() {
       }
       run={(file, options) => importOrders(file, options)}
       back={{ to: paths.orders, label: 'Orders' }}
+    />
+  );
+}
+
+export function ReceiptImportScreen() {
+  useTitle('Import received units');
+  if (!useCan('packer')) return <NotAllowed title="Import received units" needed="packer" />;
+  return (
+    <CsvImport
+      noun="receipt"
+      title="Receive units from CSV"
+      columns="reference,sku,serial,noticeReference"
+      about={
+        <>
+          One row per unit: rows with the same <code>reference</code> (a delivery note) make one receipt, checked against the
+          advance notice its first row names in <code>noticeReference</code> (optional). Each unit is judged as at the receiving
+          station: a recalled unit, or one packed or shipped, is a bad row; one already in stock is counted, not refused.
+        </>
+      }
+      run={(file, options) => importReceipts(file, options)}
+      back={{ to: paths.receiving(), label: 'Receiving' }}
     />
   );
 }
