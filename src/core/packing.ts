@@ -185,6 +185,14 @@ export function planCaptures(input: {
   for (const unit of input.units) {
     if (unit.orderId === input.orderId && unit.status === 'packed') seen.add(keyOf(unit.productId, unit.serial));
   }
+  // Each item is judged against the units of its own serial only: a 50,000-item batch of known units
+  // stays linear.
+  const unitsBySerial = new Map<string, RegistryUnit[]>();
+  for (const unit of input.units) {
+    const same = unitsBySerial.get(unit.serial);
+    if (same) same.push(unit);
+    else unitsBySerial.set(unit.serial, [unit]);
+  }
   const accepted: PlannedCapture[] = [];
   const problems: CaptureProblem[] = [];
 
@@ -212,7 +220,7 @@ export function planCaptures(input: {
     }
     const lineProblem = checkSerialForLine(line, serial);
     if (lineProblem) return reject(lineProblem.code, lineProblem.message);
-    const refusal = judgeUnit({ rules, orderId: input.orderId, line, serial, units: input.units });
+    const refusal = judgeUnit({ rules, orderId: input.orderId, line, serial, units: unitsBySerial.get(serial) ?? [] });
     if (refusal) return reject(refusal.code, refusal.message, refusal.details);
     seen.add(key);
     captured.set(line.lineNo, count + 1);
