@@ -14,14 +14,15 @@ import type { Db } from '../storage/database.ts';
 import { isUniqueViolation } from '../storage/errors.ts';
 import {
   deleteCapture,
+  findCaptureContext,
   findHeldUnitsInOrder,
   findSerialsInOrder,
   findUnitsBySerials,
   insertCaptures,
   moveOrderUnits,
 } from '../storage/captures.repository.ts';
-import { findOrderByNumber, findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
-import { findSettings, type SettingsRow } from '../storage/tenants.repository.ts';
+import { findPackingLines, markOrderShipped, type OrderRow } from '../storage/orders.repository.ts';
+import type { SettingsRow } from '../storage/tenants.repository.ts';
 import { recordAudit } from './audit.service.ts';
 import { findOrderOrThrow, loadOrderDetail, type OrderDetail } from './orders.service.ts';
 import { emitEvents } from './webhooks.service.ts';
@@ -43,7 +44,9 @@ function assertOpen(order: OrderRow): void {
 
 type CaptureOptions = {
   station?: string | null;
-  /** For a station scan: the plain text scanned, to refuse it when it is an order number. */
+  /** For a station scan: the text scanned, looked up as an order number with the order's context. */
+  scanText?: string;
+  /** For a station scan: the plain text scanned (not a GS1 scan), to refuse it when it is an order number. */
   plainScan?: () => string | null;
 };
 
@@ -52,10 +55,9 @@ type CaptureOptions = {
  * capture the slip as a serial: an existing order number, or text matching the tenant's
  * orderNumberFormat, is refused with SCANNED_ORDER_NUMBER (the station then opens that order).
  */
-async function refuseOrderNumber(trx: Db, tenantId: string, text: string, settings: SettingsRow): Promise<void> {
+function refuseOrderNumber(text: string, exists: boolean, settings: SettingsRow): void {
   const scanned = text.trim();
   if (scanned === '' || scanned.length > 64) return;
-  const exists = (await findOrderByNumber(trx, tenantId, scanned)) !== undefined;
   if (exists || matchesOrderNumberFormat(scanned, settings.orderNumberFormat)) {
     throw new DomainError(
       'SCANNED_ORDER_NUMBER',
@@ -107,10 +109,14 @@ async function captureOnce(
   return db.transaction().execute(async (trx) => {
     const order = await findOrderOrThrow(trx, actor.tenantId, orderNumber, true);
     assertOpen(order);
-    const [lines, settings] = await Promise.all([findPackingLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
+    const probe = options.scanText?.trim();
+    const { lines, settings, orderExists, webhookWanted } = await findCaptureContext(trx, actor.tenantId, order.id, {
+      orderNumber: probe && probe.length <= 64 ? probe : null,
+      eventType: 'serial.captured',
+    });
     const items = itemsFor(lines, settings);
     const plain = options.plainScan?.();
-    if (plain) await refuseOrderNumber(trx, actor.tenantId, plain, settings);
+    if (plain) refuseOrderNumber(plain, orderExists && plain.trim() === probe, settings);
     const serials = [...new Set(items.map((item) => item.serial.trim()))];
     const scope = settings.duplicateScope;
     const productIds = scope === 'tenant' ? null : [...new Set(lines.map((line) => line.productId))];
@@ -136,8 +142,9 @@ async function captureOnce(
         }
         throw error;
       }
-      // One event per capture request, in its transaction: a refused or failed capture emits nothing.
-      await emitEvents(trx, actor.tenantId, [
+      // One event per capture request, in its transaction: a refused or failed capture emits nothing
+      // (and no statement runs when no endpoint wants it).
+      if (webhookWanted) await emitEvents(trx, actor.tenantId, [
         {
           type: 'serial.captured',
           data: {
@@ -228,7 +235,7 @@ export async function recordScan(
       });
       return [{ sku: scan.sku, serial: scan.serial, scanned: input.scanned ?? true, lot: scan.lot, expiry: scan.expiry }];
     },
-    { ...options, plainScan: () => (scan && scan.gtin === null ? input.data : null) },
+    { ...options, scanText: input.data, plainScan: () => (scan && scan.gtin === null ? input.data : null) },
   );
   const progress = progressOf(result);
   return { ...progress, lot: scan!.lot, expiry: scan!.expiry, gtin: scan!.gtin };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DuplicateScope, UnitHold, UnitStatus } from '../core/model.ts';
-import type { RegistryUnit } from '../core/packing.ts';
+import type { PackingLine, RegistryUnit } from '../core/packing.ts';
+import { settingsColumns, type SettingsRow, toSettings } from './tenants.repository.ts';
 import type { Db } from './database.ts';
 
 export type CaptureRow = {
@@ -51,6 +52,78 @@ export async function findSerialsInOrder(db: Db, tenantId: string, orderId: numb
     .where('serial', '=', sql<string>`any(${serials}::text[])`)
     .execute();
   return new Set(rows.map((r) => r.serial));
+}
+
+export type PackingContext = {
+  lines: PackingLine[];
+  settings: SettingsRow;
+  /** Whether `orderNumberProbe` is the number of an order of the tenant. */
+  orderExists: boolean;
+  /** Whether an enabled webhook endpoint of the tenant wants `eventType`. */
+  webhookWanted: boolean;
+};
+
+/**
+ * Everything a capture reads once its order is locked, in one round trip: the order's lines with
+ * their products and counts, the tenant's settings, whether a scanned text is an order number, and
+ * whether any webhook endpoint wants the capture's event.
+ */
+export async function findCaptureContext(
+  db: Db,
+  tenantId: string,
+  orderId: number,
+  probe: { orderNumber: string | null; eventType: string },
+): Promise<PackingContext> {
+  const result = await sql<{
+    lines: Array<{
+      line_no: number;
+      product_id: number;
+      quantity: number;
+      sku: string;
+      needs_serial_number: boolean;
+      gtin: string | null;
+      serial_format: string | null;
+      captured: number;
+    }>;
+    settings: Parameters<typeof toSettings>[0] | null;
+    order_exists: boolean;
+    webhook_wanted: boolean;
+  }>`
+    SELECT
+      coalesce((
+        SELECT json_agg(json_build_object(
+          'line_no', l.line_no, 'product_id', l.product_id, 'quantity', l.quantity, 'sku', p.sku,
+          'needs_serial_number', p.needs_serial_number, 'gtin', p.gtin, 'serial_format', p.serial_format,
+          'captured', l.captured) ORDER BY l.line_no)
+        FROM order_lines l JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+        WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::bigint
+      ), '[]'::json) AS lines,
+      (SELECT to_json(s) FROM (SELECT ${sql.join(settingsColumns.map((c) => sql.ref(c)))} FROM settings WHERE tenant_id = ${tenantId}::uuid) s) AS settings,
+      (${probe.orderNumber}::text IS NOT NULL AND EXISTS (
+        SELECT 1 FROM orders WHERE tenant_id = ${tenantId}::uuid AND order_number = ${probe.orderNumber}::text
+      )) AS order_exists,
+      EXISTS (
+        SELECT 1 FROM webhook_endpoints WHERE tenant_id = ${tenantId}::uuid AND enabled AND ${probe.eventType}::text = ANY(events)
+      ) AS webhook_wanted
+  `.execute(db);
+  const row = result.rows[0];
+  return {
+    lines: row.lines.map((r) => ({
+      lineNo: r.line_no,
+      productId: r.product_id,
+      quantity: r.quantity,
+      sku: r.sku,
+      needsSerialNumber: r.needs_serial_number,
+      captured: r.captured,
+      gtin: r.gtin,
+      serialFormat: r.serial_format,
+    })),
+    settings: row.settings
+      ? toSettings(row.settings)
+      : { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false, orderNumberFormat: null },
+    orderExists: row.order_exists,
+    webhookWanted: row.webhook_wanted,
+  };
 }
 
 /**

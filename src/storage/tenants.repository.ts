@@ -89,7 +89,7 @@ export type SettingsRow = {
   orderNumberFormat: string | null;
 };
 
-const settingsColumns = [
+export const settingsColumns = [
   'allow_duplicate_serials_in_order',
   'gs1_fnc1_substitute',
   'duplicate_scope',
@@ -97,7 +97,7 @@ const settingsColumns = [
   'order_number_format',
 ] as const;
 
-function toSettings(row: {
+export function toSettings(row: {
   allow_duplicate_serials_in_order: boolean;
   gs1_fnc1_substitute: string | null;
   duplicate_scope: DuplicateScope;
