@@ -17,6 +17,7 @@ export const errorCodes = [
   'ORDER_NOT_FOUND',
   'ORDER_LINE_NOT_FOUND',
   'SERIAL_NOT_FOUND',
+  'RECALL_NOT_FOUND',
   'NOT_FOUND',
   // 413 / 415
   'PAYLOAD_TOO_LARGE',
@@ -32,6 +33,7 @@ export const errorCodes = [
   'SERIAL_ALREADY_PACKED',
   'SERIAL_REGISTERED_TO_OTHER_SKU',
   'IDEMPOTENCY_KEY_IN_PROGRESS',
+  'RECALL_CLOSED',
   // 422: a business rule says no
   'PRODUCTS_NOT_FOUND',
   'SERIAL_NOT_REQUIRED',
@@ -52,6 +54,7 @@ export const errorCodes = [
   'SERIAL_SCRAPPED',
   'SERIAL_NOT_IN_STOCK',
   'IDEMPOTENCY_KEY_REUSED',
+  'RECALL_MATCHES_NOTHING',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -35,7 +35,7 @@ export const duplicateScopes = ['order', 'sku', 'tenant'] as const;
 export type DuplicateScope = (typeof duplicateScopes)[number];
 
 /** What happened to a unit; each is one append-only event in its history. */
-export type SerialEventType = 'packed' | 'unpacked' | 'shipped' | 'released' | 'generated' | 'received';
+export type SerialEventType = 'packed' | 'unpacked' | 'shipped' | 'released' | 'generated' | 'received' | 'recalled' | 'recall_cleared';
 
 /** Who did something: an API key, a signed-in user, or the command line. */
 export type Actor = {

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
+import { recallsRoutes } from './routes/recalls.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
 import { serialsRoutes } from './routes/serials.routes.ts';
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(serialsRoutes, { db: deps.db });
       await api.register(generationRoutes, { db: deps.db });
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
+      await api.register(recallsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
       await api.register(scansRoutes);
     },

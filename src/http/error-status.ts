@@ -16,6 +16,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_NOT_FOUND':
     case 'ORDER_LINE_NOT_FOUND':
     case 'SERIAL_NOT_FOUND':
+    case 'RECALL_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -28,6 +29,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+    case 'RECALL_CLOSED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -52,6 +54,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'SERIAL_SCRAPPED':
     case 'SERIAL_NOT_IN_STOCK':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'RECALL_MATCHES_NOTHING':
       return 422;
     default: {
       const unhandled: never = code;

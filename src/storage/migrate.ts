@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-serial-counters.ts';
 import * as m0004 from './migrations/0004-fnc1-substitute.ts';
 import * as m0005 from './migrations/0005-idempotency.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
+import * as m0010 from './migrations/0010-recalls.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004-fnc1-substitute': m0004,
   '0005-idempotency': m0005,
   '0007-unit-lifecycle': m0007,
+  '0010-recalls': m0010,
 };
 
 const provider: MigrationProvider = {

@@ -52,6 +52,7 @@ export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
   unpacked: { action: 'OBSERVE', bizStep: 'unpacking', disposition: 'in_progress' },
   shipped: { action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit' },
   released: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
+  recalled: { action: 'OBSERVE', bizStep: 'holding', disposition: 'recalled' },
 };
 
 /** The disposition a unit has after a mis-scan is removed: that of the status it went back to. */
