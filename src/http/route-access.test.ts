@@ -47,6 +47,14 @@ const leastRole: Record<string, Role | 'public'> = {
   'GET /api/v1/reports/serial-numbers/daily': 'viewer',
   'GET /api/v1/epcis/events': 'viewer',
   'POST /api/v1/epcis/capture': 'admin',
+
+  'POST /api/v1/recalls/preview': 'admin',
+  'POST /api/v1/recalls': 'admin',
+  'GET /api/v1/recalls': 'viewer',
+  'GET /api/v1/recalls/:recallId': 'viewer',
+  'POST /api/v1/recalls/:recallId/clear': 'admin',
+  'POST /api/v1/recalls/:recallId/close': 'admin',
+  'GET /api/v1/recalls/:recallId/customers': 'viewer',
 };
 
 let t: TestDatabase;

@@ -6,6 +6,7 @@ import { makeTenant } from '../../test/factories.ts';
 import { captureSerial, shipOrder } from '../services/packing.service.ts';
 import { createOrder } from '../services/orders.service.ts';
 import { createProduct } from '../services/products.service.ts';
+import { createRecall } from '../services/recalls.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
@@ -27,7 +28,7 @@ async function snapshotOfTenantA(): Promise<Record<string, string[]>> {
 }
 
 // Tenant A's identifiers, which tenant B will try to reach.
-const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL' };
+const A = { sku: 'A-SECRET-SKU', orderNumber: 'A-SECRET-ORDER', openOrder: 'A-OPEN-ORDER', serial: 'A-SECRET-SERIAL', recallId: 0 };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -46,6 +47,7 @@ beforeAll(async () => {
   await captureSerial(t.db, a.actor, A.orderNumber, { sku: A.sku, serial: A.serial });
   await shipOrder(t.db, a.actor, A.orderNumber, {});
   await captureSerial(t.db, a.actor, A.openOrder, { sku: A.sku, serial: `${A.serial}-2` });
+  A.recallId = (await createRecall(t.db, a.actor, { name: 'A recall', reason: 'secret', sku: A.sku, serials: [A.serial] })).id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -66,13 +68,16 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/v1/products/{sku}': { name: 'stolen' },
   'POST /api/v1/products/{sku}/serials/generate': { count: 1, mode: 'sequence' },
   'POST /api/v1/products/{sku}/labels': { serials: ['X1'], symbology: 'code128' },
+  'POST /api/v1/recalls/{recallId}/clear': { serials: [A.serial], reason: 'B-TRY' },
+  'POST /api/v1/recalls/{recallId}/close': { note: 'B-TRY' },
 };
 
 function fill(path: string, openOrder: boolean): string {
   return path
     .replace('{sku}', encodeURIComponent(A.sku))
     .replace('{orderNumber}', encodeURIComponent(openOrder ? A.openOrder : A.orderNumber))
-    .replace('{serial}', encodeURIComponent(A.serial));
+    .replace('{serial}', encodeURIComponent(A.serial))
+    .replace('{recallId}', String(A.recallId));
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -109,6 +114,10 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/orders/{orderNumber}/ship',
         'POST /api/v1/orders/{orderNumber}/cancel',
         'GET /api/v1/serials/{serial}',
+        'GET /api/v1/recalls/{recallId}',
+        'POST /api/v1/recalls/{recallId}/clear',
+        'POST /api/v1/recalls/{recallId}/close',
+        'GET /api/v1/recalls/{recallId}/customers',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
@@ -124,6 +133,8 @@ describe("one tenant's key against another tenant's data", () => {
       '/api/v1/orders',
       `/api/v1/serials?prefix=A-`,
       '/api/v1/reports/serial-numbers',
+      `/api/v1/reports/serial-numbers?serials=${encodeURIComponent(A.serial)}`,
+      '/api/v1/recalls',
     ];
     for (const url of lists) {
       const res = await app.inject({ method: 'GET', url, headers: foreignKey });
@@ -138,6 +149,17 @@ describe("one tenant's key against another tenant's data", () => {
     expect(epcis.statusCode).toBe(200);
     expect(JSON.parse(epcis.body).epcisBody.eventList).toEqual([]);
     expect(epcis.body).not.toContain(A.serial);
+  });
+
+  it("cannot preview or recall another tenant's SKU, nor download its recall's contact list", async () => {
+    for (const [url, extra] of [['/api/v1/recalls/preview', {}], ['/api/v1/recalls', { name: 'B', reason: 'B' }]] as const) {
+      const res = await app.inject({ method: 'POST', url, headers: foreignKey, payload: { ...extra, sku: A.sku, serials: [A.serial] } });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code).toBe('PRODUCT_NOT_FOUND');
+    }
+    const csv = await app.inject({ method: 'GET', url: `/api/v1/recalls/${A.recallId}/customers?format=csv`, headers: foreignKey });
+    expect(csv.statusCode).toBe(404);
+    expect(csv.body).not.toContain('A customer');
   });
 
   it("refuses to bulk-edit another tenant's SKU as unknown", async () => {

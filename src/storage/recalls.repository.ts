@@ -77,26 +77,38 @@ function toCounts(json: Record<string, number> | null): UnitCounts {
   return counts;
 }
 
-/** What a selection matches now: one pass over the units, grouped by order and status. */
+/**
+ * What a selection matches now: one pass over the units, counted per order (one group per order,
+ * with a count per status), then orders and customers from those groups.
+ */
 export async function countSelection(db: Db, tenantId: string, productId: number, selection: RecallSelection): Promise<SelectionCounts> {
   const { params, p } = paramList();
   const s = selectionSql(tenantId, productId, selection, p);
   const t = p(tenantId);
   const text = `
     WITH per_order AS (
-      SELECT u.order_id, u.status, count(*)::int AS n, count(*) FILTER (WHERE u.hold = 'recalled')::int AS recalled
+      SELECT u.order_id,
+             count(*) FILTER (WHERE u.status = 'in_stock')::int AS in_stock,
+             count(*) FILTER (WHERE u.status = 'packed')::int AS packed,
+             count(*) FILTER (WHERE u.status = 'shipped')::int AS shipped,
+             count(*) FILTER (WHERE u.status = 'returned')::int AS returned,
+             count(*) FILTER (WHERE u.status = 'scrapped')::int AS scrapped,
+             count(*) FILTER (WHERE u.hold = 'recalled')::int AS recalled
       FROM serial_units u${s.orders ? `, ${s.orders}` : ''}
       WHERE ${s.where}
-      GROUP BY u.order_id, u.status
+      GROUP BY u.order_id
     )
     SELECT
-      (SELECT jsonb_object_agg(status, n) FROM (SELECT status, sum(n)::int AS n FROM per_order GROUP BY status) s) AS by_status,
+      (SELECT jsonb_build_object('in_stock', coalesce(sum(in_stock), 0), 'packed', coalesce(sum(packed), 0),
+                                 'shipped', coalesce(sum(shipped), 0), 'returned', coalesce(sum(returned), 0),
+                                 'scrapped', coalesce(sum(scrapped), 0))
+       FROM per_order) AS by_status,
       (SELECT coalesce(sum(recalled), 0)::int FROM per_order) AS already_recalled,
-      (SELECT count(*)::int FROM per_order WHERE status = 'shipped') AS orders,
+      (SELECT count(*)::int FROM per_order WHERE shipped > 0) AS orders,
       (SELECT count(*)::int FROM per_order p JOIN orders o ON o.tenant_id = ${t}::uuid AND o.id = p.order_id
-        WHERE p.status = 'packed' AND o.status = 'open') AS open_orders,
+        WHERE p.packed > 0 AND o.status = 'open') AS open_orders,
       (SELECT count(DISTINCT ${CUSTOMER_KEY})::int FROM per_order p JOIN orders o ON o.tenant_id = ${t}::uuid AND o.id = p.order_id
-        WHERE p.status = 'shipped') AS customers`;
+        WHERE p.shipped > 0) AS customers`;
   const result = await db.executeQuery<{
     by_status: Record<string, number> | null;
     already_recalled: number;

@@ -25,7 +25,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END;
 
     ALTER TABLE serial_units ADD COLUMN range_key text COLLATE "C" GENERATED ALWAYS AS (serial_range_key(serial)) STORED;
-    CREATE INDEX serial_units_range_key ON serial_units (tenant_id, product_id, range_key);
+    -- Partial: only queries that name range_key can use it. A full index on (tenant_id, product_id, ...)
+    -- looks to the planner, before the table has statistics, as good as the primary key for finding a
+    -- unit by (tenant_id, product_id, serial), and it then scans every unit of the SKU per lookup.
+    CREATE INDEX serial_units_range_key ON serial_units (tenant_id, product_id, range_key) WHERE range_key IS NOT NULL;
     CREATE INDEX serial_units_lot ON serial_units (tenant_id, product_id, lot) WHERE lot IS NOT NULL;
     CREATE INDEX serial_units_order ON serial_units (tenant_id, order_id) WHERE order_id IS NOT NULL;
 
