@@ -13,6 +13,9 @@ import { OrdersScreen } from './screens/orders/OrdersScreen.tsx';
 import { PackingScreen } from './screens/packing/PackingScreen.tsx';
 import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
+import { NewRecallScreen } from './screens/recalls/NewRecallScreen.tsx';
+import { RecallScreen } from './screens/recalls/RecallScreen.tsx';
+import { RecallsScreen } from './screens/recalls/RecallsScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
@@ -46,6 +49,12 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <SerialScreen serial={route.serial} />;
     case 'report':
       return <ReportScreen />;
+    case 'recalls':
+      return <RecallsScreen />;
+    case 'recall-new':
+      return <NewRecallScreen />;
+    case 'recall':
+      return <RecallScreen id={route.id} />;
     case 'home':
     case 'sign-in':
       return null;

@@ -19,6 +19,9 @@ export type Route =
   | { name: 'packing' }
   | { name: 'serial'; serial: string }
   | { name: 'report' }
+  | { name: 'recalls' }
+  | { name: 'recall-new' }
+  | { name: 'recall'; id: number }
   | { name: 'not-found'; path: string };
 
 function decode(segment: string): string | null {
@@ -49,6 +52,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'packing' };
       case 'report':
         return { name: 'report' };
+      case 'recalls':
+        return { name: 'recalls' };
     }
   }
   if (parts.length === 2 || (parts.length === 3 && third === 'edit')) {
@@ -60,6 +65,8 @@ export function matchRoute(pathname: string): Route {
       if (first === 'products' && parts.length === 3) return { name: 'product-edit', sku: value };
       if (first === 'orders' && parts.length === 2) return { name: 'order', orderNumber: value };
       if (first === 'serials' && parts.length === 2) return { name: 'serial', serial: value };
+      if (first === 'recalls' && parts.length === 2 && value === 'new') return { name: 'recall-new' };
+      if (first === 'recalls' && parts.length === 2 && /^[1-9][0-9]{0,14}$/.test(value)) return { name: 'recall', id: Number(value) };
     }
   }
   return { name: 'not-found', path: pathname };
@@ -78,6 +85,9 @@ export const paths = {
   packing: (orderNumber?: string) => (orderNumber ? `/packing?order=${encodeURIComponent(orderNumber)}` : '/packing'),
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
+  recalls: '/recalls',
+  recallNew: '/recalls/new',
+  recall: (id: number) => `/recalls/${id}`,
   signIn: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
 };
 

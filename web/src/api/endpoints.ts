@@ -12,6 +12,13 @@ import type {
   Page,
   Product,
   ProductInput,
+  Recall,
+  RecallCustomer,
+  RecallPreview,
+  RecallSelection,
+  RecallStatus,
+  RecallSummary,
+  SerialRange,
   ReportFilter,
   ReportRow,
   ScanResult,
@@ -106,3 +113,18 @@ export const reportCsvUrl = (filter: ReportFilter) =>
  */
 export const epcisEventsUrl = (filter: ReportFilter) =>
   `/api/v1/epcis/events${queryString({ from: filter.shippedFrom, to: filter.shippedTo, sku: filter.sku })}`;
+
+// recalls
+export const previewRecall = (selection: RecallSelection) => apiRequest<RecallPreview>('POST', '/recalls/preview', { json: selection });
+export const createRecall = (input: RecallSelection & { name: string; reason: string }) =>
+  apiRequest<Recall>('POST', '/recalls', { json: input });
+export const listRecalls = (query: { status?: RecallStatus; limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<RecallSummary>>('GET', '/recalls', { query, ...o });
+export const getRecall = (id: number, o: Signal = {}) => apiRequest<Recall>('GET', `/recalls/${id}`, o);
+export const clearRecallUnits = (id: number, input: { serials?: string[]; ranges?: SerialRange[]; reason: string }) =>
+  apiRequest<{ cleared: number; released: number; recall: Recall }>('POST', `/recalls/${id}/clear`, { json: input });
+export const closeRecall = (id: number, note: string) => apiRequest<Recall>('POST', `/recalls/${id}/close`, { json: note ? { note } : {} });
+export const recallCustomers = (id: number, query: { limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<RecallCustomer>>('GET', `/recalls/${id}/customers`, { query, ...o });
+/** The contact list CSV is a plain download of the customers URL with format=csv. */
+export const recallCustomersCsvUrl = (id: number) => `/api/v1/recalls/${id}/customers?format=csv`;
