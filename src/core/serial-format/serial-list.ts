@@ -5,7 +5,9 @@
  */
 import { DomainError } from '../errors.ts';
 import type { SerialRange } from '../serial-range.ts';
-import { quote, type CompiledSerialFormat } from './compile.ts';
+// quote comes from its own file: the web app parses lists in the browser without the format compiler.
+import type { CompiledSerialFormat } from './compile.ts';
+import { quote } from './quote.ts';
 import { MAX_SERIAL_LENGTH } from './spec.ts';
 
 /** Most serials one list may expand to (and so the largest single range). */
