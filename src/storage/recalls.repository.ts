@@ -278,22 +278,38 @@ export async function findRecalls(
   return rows.map(toRecall);
 }
 
-/** Where the recall's units are now (core/recalls.ts RecallProgress). */
+/**
+ * Where the recall's units are now (core/recalls.ts RecallProgress): one pass over its units joined
+ * with the registry, counted per order (a packed unit's order is the open order it blocks).
+ */
 export async function recallProgress(db: Db, tenantId: string, recallId: number): Promise<RecallProgress> {
   const result = await sql<RecallProgress>`
+    WITH per_order AS (
+      SELECT u.order_id,
+        count(*) AS units,
+        count(*) FILTER (WHERE ru.cleared_at IS NOT NULL) AS cleared,
+        count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'shipped') AS outstanding,
+        count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'returned') AS returned,
+        count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'in_stock') AS in_stock,
+        count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'packed') AS packed,
+        count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'scrapped') AS scrapped,
+        count(*) FILTER (WHERE ru.status_at_recall = 'shipped' AND u.status <> 'shipped') AS returned_since
+      FROM recall_units ru
+      JOIN serial_units u ON u.tenant_id = ru.tenant_id AND u.product_id = ru.product_id AND u.serial = ru.serial
+      WHERE ru.tenant_id = ${tenantId}::uuid AND ru.recall_id = ${recallId}::bigint
+      GROUP BY u.order_id
+    )
     SELECT
-      count(*)::int AS units,
-      count(*) FILTER (WHERE ru.cleared_at IS NOT NULL)::int AS cleared,
-      count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'shipped')::int AS outstanding,
-      count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'returned')::int AS returned,
-      count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'in_stock')::int AS "inStock",
-      count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'packed')::int AS packed,
-      count(*) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'scrapped')::int AS scrapped,
-      count(*) FILTER (WHERE ru.status_at_recall = 'shipped' AND u.status <> 'shipped')::int AS "returnedSinceRecall",
-      count(DISTINCT u.order_id) FILTER (WHERE ru.cleared_at IS NULL AND u.status = 'packed')::int AS "blockedOrders"
-    FROM recall_units ru
-    JOIN serial_units u ON u.tenant_id = ru.tenant_id AND u.product_id = ru.product_id AND u.serial = ru.serial
-    WHERE ru.tenant_id = ${tenantId}::uuid AND ru.recall_id = ${recallId}::bigint
+      coalesce(sum(units), 0)::int AS units,
+      coalesce(sum(cleared), 0)::int AS cleared,
+      coalesce(sum(outstanding), 0)::int AS outstanding,
+      coalesce(sum(returned), 0)::int AS returned,
+      coalesce(sum(in_stock), 0)::int AS "inStock",
+      coalesce(sum(packed), 0)::int AS packed,
+      coalesce(sum(scrapped), 0)::int AS scrapped,
+      coalesce(sum(returned_since), 0)::int AS "returnedSinceRecall",
+      (count(*) FILTER (WHERE packed > 0))::int AS "blockedOrders"
+    FROM per_order
   `.execute(db);
   return result.rows[0];
 }
