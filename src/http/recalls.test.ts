@@ -265,6 +265,8 @@ describe('a saved recall', () => {
     await sql`UPDATE serial_units SET hold = 'quarantined' WHERE tenant_id = ${tenantId}::uuid AND serial = 'SN1003'`.execute(t.db);
     const second = await ok('POST', '/recalls', { name: 'Three units', reason: 'labels', sku: 'CAM', serials: ['SN0998', 'SN0999', 'SN1003'] }, 201);
     expect(second).toMatchObject({ units: 3, atRecall: { shipped: 2, returned: 1 } });
+    // SN0998 was back before this recall: returned, but not returned since it
+    expect(second.progress).toMatchObject({ returned: 1, outstanding: 2, returnedSinceRecall: 0 });
     await ok('POST', `/recalls/${second.id}/clear`, { ranges: [{ from: 'SN0999', to: 'SN0999' }], reason: 'fine' });
     expect((await unit('SN0999')).hold).toBe('recalled'); // the first recall still holds it
     await ok('POST', `/recalls/${second.id}/clear`, { serials: ['SN1003'], reason: 'fine' });
