@@ -10,4 +10,3 @@ export { isGs1Scan, looksLikeGs1, parseScan } from '../../src/core/gs1/index.ts'
 export { checkProduct, Problems, type FieldProblem } from '../../src/core/validate.ts';
 export { roleAllows, type Role } from '../../src/core/model.ts';
 export { parseSerialSelection, type SerialSelection } from '../../src/core/serial-format/serial-list.ts';
-export { checkSerialRange } from '../../src/core/serial-range.ts';
