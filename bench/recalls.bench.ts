@@ -7,7 +7,7 @@
  *  3. its progress and its contact list (CSV through COPY) once saved.
  * Every figure is wall time and the CPU time PostgreSQL spent (its backend and parallel workers),
  * with the load average: this machine is shared, and the CPU time is what a quiet one would spend.
- * Run alone: node bin/run-ts.js bench/recalls.bench.ts [--units 10000000] [--per-order 1000]
+ * Run alone: node bin/run-ts.js bench/recalls.bench.ts [--units 10000000] [--per-order 1000] [--preview-only]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -112,6 +112,13 @@ for (let run = 1; run <= 3; run += 1) {
 }
 await measure('preview, one lot (99,999 units)', () => previewRecall(db, actor, { sku: 'HEAT-1', lot: 'LOT0' }), counted);
 await measure('preview, range HT998-HT1002 (5 units)', () => previewRecall(db, actor, { sku: 'HEAT-1', ranges: [{ from: 'HT998', to: 'HT1002' }] }), counted);
+
+if (process.argv.includes('--preview-only')) {
+  await handle.close();
+  await postgres.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // ---- 2. save: hold every unit -----------------------------------------------------------------
 const recall = await measure(
