@@ -229,9 +229,19 @@ exportCommand
   .option('--sku <sku>')
   .option('--order-number <n>')
   .option('--customer <text>', 'part of the customer name, email or company')
+  .option('--serials <list>', 'only these serials and ranges: "SN0998-SN1002, SN2001" (ranges by the number a serial ends with)')
   .option('--output <file>', 'write to this file instead of stdout')
   .action(
-    (opts: { tenant?: string; shippedFrom?: string; shippedTo?: string; sku?: string; orderNumber?: string; customer?: string; output?: string }) =>
+    (opts: {
+      tenant?: string;
+      shippedFrom?: string;
+      shippedTo?: string;
+      sku?: string;
+      orderNumber?: string;
+      customer?: string;
+      serials?: string;
+      output?: string;
+    }) =>
       withRuntime(async (rt) => {
         const actor = await cliActor(rt, opts.tenant);
         const progress = progressReporter('export serial-report');

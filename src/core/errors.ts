@@ -25,6 +25,7 @@ export const errorCodes = [
   'RETURN_ITEM_NOT_FOUND',
   'WEBHOOK_NOT_FOUND',
   'WEBHOOK_DELIVERY_NOT_FOUND',
+  'RECALL_NOT_FOUND',
   'NOT_FOUND',
   // 413 / 415
   'PAYLOAD_TOO_LARGE',
@@ -53,6 +54,7 @@ export const errorCodes = [
   'RETURN_ITEM_NOT_PENDING',
   'RETURN_ITEM_NOT_IN_REVIEW',
   'WEBHOOK_DISABLED',
+  'RECALL_CLOSED',
   // 422: a business rule says no
   'PRODUCTS_NOT_FOUND',
   'SERIAL_NOT_REQUIRED',
@@ -78,6 +80,7 @@ export const errorCodes = [
   'WEBHOOK_URL_REFUSED',
   // 503: the database cannot be reached right now; retrying later can succeed
   'DATABASE_UNAVAILABLE',
+  'RECALL_MATCHES_NOTHING',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

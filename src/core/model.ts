@@ -51,7 +51,10 @@ export type SerialEventType =
   | 'scrapped'
   // corrections of a shipped order's serial (core/corrections.ts)
   | 'correction'
-  | 'corrected';
+  | 'corrected'
+  // recalls (core/recalls.ts)
+  | 'recalled'
+  | 'recall_cleared';
 
 /** Who did something: an API key, a signed-in user, or the command line. */
 export type Actor = {

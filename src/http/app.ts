@@ -26,6 +26,7 @@ import { keysRoutes } from './routes/keys.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { receivingRoutes } from './routes/receiving.routes.ts';
+import { recallsRoutes } from './routes/recalls.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
 import { returnsRoutes } from './routes/returns.routes.ts';
 import { scansRoutes } from './routes/scans.routes.ts';
@@ -220,6 +221,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(serialsRoutes, { db: deps.db });
       await api.register(generationRoutes, { db: deps.db });
       await api.register(reportsRoutes, { db: deps.db, pool: deps.pool });
+      await api.register(recallsRoutes, { db: deps.db, pool: deps.pool });
       await api.register(epcisRoutes, { db: deps.db });
       await api.register(receivingRoutes, { db: deps.db });
       await api.register(returnsRoutes, { db: deps.db });

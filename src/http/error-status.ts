@@ -24,6 +24,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'RETURN_ITEM_NOT_FOUND':
     case 'WEBHOOK_NOT_FOUND':
     case 'WEBHOOK_DELIVERY_NOT_FOUND':
+    case 'RECALL_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'PRODUCT_ALREADY_EXISTS':
@@ -47,6 +48,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'RETURN_ITEM_NOT_PENDING':
     case 'RETURN_ITEM_NOT_IN_REVIEW':
     case 'WEBHOOK_DISABLED':
+    case 'RECALL_CLOSED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -76,6 +78,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'PASSWORD_TOO_COMMON':
     case 'WEBHOOK_URL_REFUSED':
+    case 'RECALL_MATCHES_NOTHING':
       return 422;
     case 'DATABASE_UNAVAILABLE':
       return 503;

@@ -1,3 +1,5 @@
+import type { UnitCounts } from '../core/recalls.ts';
+import type { RecallCustomerRow, RecallDetail, RecallPreview, RecallRow } from '../services/recalls.service.ts';
 import { verdictMessage } from '../core/returns.ts';
 import type { AuditEntry } from '../services/audit.service.ts';
 import type { OrderDetail, OrderRow } from '../services/orders.service.ts';
@@ -339,5 +341,69 @@ export function presentDelivery(d: DeliveryRow) {
     nextAttemptAt: iso(d.nextAttemptAt),
     deliveredAt: iso(d.deliveredAt),
     createdAt: iso(d.createdAt),
+  };
+}
+
+const counts = (c: UnitCounts) => ({
+  inStock: c.in_stock,
+  packed: c.packed,
+  shipped: c.shipped,
+  returned: c.returned,
+  scrapped: c.scrapped,
+});
+
+export function presentRecallPreview(p: RecallPreview) {
+  return {
+    sku: p.sku,
+    units: p.units,
+    byStatus: counts(p.byStatus),
+    alreadyRecalled: p.alreadyRecalled,
+    customers: p.customers,
+    orders: p.orders,
+    openOrders: p.openOrders,
+  };
+}
+
+export function presentRecallSummary(r: RecallRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    sku: r.sku,
+    productName: r.productName,
+    status: r.status,
+    units: r.unitCount,
+    createdAt: iso(r.createdAt),
+    createdBy: r.createdBy,
+    closedAt: iso(r.closedAt),
+  };
+}
+
+export function presentRecall(r: RecallDetail) {
+  return {
+    ...presentRecallSummary(r),
+    reason: r.reason,
+    criteria: {
+      serials: r.criteria.serials,
+      ranges: r.criteria.ranges,
+      lot: r.criteria.lot,
+      shippedFrom: r.criteria.shippedFrom,
+      shippedTo: r.criteria.shippedTo,
+    },
+    atRecall: counts(r.counts),
+    progress: { ...r.progress },
+    closedBy: r.closedBy,
+    closeNote: r.closeNote,
+  };
+}
+
+export function presentRecallCustomer(c: RecallCustomerRow) {
+  return {
+    name: c.name,
+    email: c.email,
+    company: c.company,
+    externalId: c.externalId,
+    orders: c.orders,
+    units: c.units,
+    serials: c.serials,
   };
 }

@@ -80,6 +80,13 @@ const leastRole: Record<string, Role | 'public'> = {
   'GET /api/v1/keys': 'admin',
   'POST /api/v1/keys': 'admin',
   'DELETE /api/v1/keys/:id': 'admin',
+  'POST /api/v1/recalls/preview': 'admin',
+  'POST /api/v1/recalls': 'admin',
+  'GET /api/v1/recalls': 'viewer',
+  'GET /api/v1/recalls/:recallId': 'viewer',
+  'POST /api/v1/recalls/:recallId/clear': 'admin',
+  'POST /api/v1/recalls/:recallId/close': 'admin',
+  'GET /api/v1/recalls/:recallId/customers': 'viewer',
 };
 
 let t: TestDatabase;

@@ -9,6 +9,7 @@ import { createProduct } from '../services/products.service.ts';
 import { createNotice, createReceipt } from '../services/receiving.service.ts';
 import { createReturn } from '../services/returns.service.ts';
 import { createWebhook } from '../services/webhooks.service.ts';
+import { createRecall } from '../services/recalls.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
@@ -42,6 +43,7 @@ const A = {
   openReceiptId: '',
   webhookId: '',
   deliveryId: '',
+  recallId: 0,
 };
 
 beforeAll(async () => {
@@ -72,6 +74,7 @@ beforeAll(async () => {
     await createReturn(t.db, a.actor, { orderNumber: A.orderNumber, items: [{ sku: A.sku, serial: A.serial }, { sku: A.sku, serial: 'A-UNKNOWN' }] })
   ).id;
   A.deliveryId = (await sql<{ id: string }>`SELECT id FROM webhook_deliveries WHERE tenant_id = ${tenantA}::uuid LIMIT 1`.execute(t.db)).rows[0].id;
+  A.recallId = (await createRecall(t.db, a.actor, { name: 'A recall', reason: 'secret', sku: A.sku, serials: [A.serial] })).id;
   const b = await makeTenant(t.db, 'Tenant B');
   foreignKey = bearer(b.apiKey);
 });
@@ -100,6 +103,8 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/returns/{returnId}/items/{index}/review': { decision: 'accept', note: 'tenant B tries' },
   'PATCH /api/v1/webhooks/{webhookId}': { url: 'https://hooks.example.com/stolen', enabled: false },
   'POST /api/v1/webhooks/{webhookId}/rotate-secret': { previousSecretValidSeconds: 60 },
+  'POST /api/v1/recalls/{recallId}/clear': { serials: [A.serial], reason: 'B-TRY' },
+  'POST /api/v1/recalls/{recallId}/close': { note: 'B-TRY' },
 };
 
 function fill(path: string, openOrder: boolean): string {
@@ -112,7 +117,8 @@ function fill(path: string, openOrder: boolean): string {
     .replace('{returnId}', String(returnA))
     .replace('{index}', path.endsWith('/review') ? '1' : '0')
     .replace('{webhookId}', A.webhookId)
-    .replace('{deliveryId}', A.deliveryId);
+    .replace('{deliveryId}', A.deliveryId)
+    .replace('{recallId}', String(A.recallId));
 }
 
 describe("one tenant's key against another tenant's data", () => {
@@ -168,6 +174,10 @@ describe("one tenant's key against another tenant's data", () => {
         'POST /api/v1/webhooks/{webhookId}/rotate-secret',
         'GET /api/v1/webhooks/{webhookId}/deliveries',
         'POST /api/v1/webhooks/deliveries/{deliveryId}/redeliver',
+        'GET /api/v1/recalls/{recallId}',
+        'POST /api/v1/recalls/{recallId}/clear',
+        'POST /api/v1/recalls/{recallId}/close',
+        'GET /api/v1/recalls/{recallId}/customers',
       ]),
     );
     const own = await app.inject({ method: 'GET', url: `/api/v1/orders/${A.openOrder}`, headers: foreignKey });
@@ -196,6 +206,8 @@ describe("one tenant's key against another tenant's data", () => {
       '/api/v1/receipts/notices',
       '/api/v1/returns',
       '/api/v1/returns?disposition=review',
+      `/api/v1/reports/serial-numbers?serials=${encodeURIComponent(A.serial)}`,
+      '/api/v1/recalls',
     ];
     for (const url of lists) {
       const res = await app.inject({ method: 'GET', url, headers: foreignKey });
@@ -217,6 +229,17 @@ describe("one tenant's key against another tenant's data", () => {
       expect(res.json().items.length, url).toBeGreaterThan(0);
       for (const secret of [A.sku, A.orderNumber, A.openOrder, keyOfA]) expect(res.body, url).not.toContain(secret);
     }
+  });
+
+  it("cannot preview or recall another tenant's SKU, nor download its recall's contact list", async () => {
+    for (const [url, extra] of [['/api/v1/recalls/preview', {}], ['/api/v1/recalls', { name: 'B', reason: 'B' }]] as const) {
+      const res = await app.inject({ method: 'POST', url, headers: foreignKey, payload: { ...extra, sku: A.sku, serials: [A.serial] } });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code).toBe('PRODUCT_NOT_FOUND');
+    }
+    const csv = await app.inject({ method: 'GET', url: `/api/v1/recalls/${A.recallId}/customers?format=csv`, headers: foreignKey });
+    expect(csv.statusCode).toBe(404);
+    expect(csv.body).not.toContain('A customer');
   });
 
   it("refuses to bulk-edit another tenant's SKU as unknown", async () => {

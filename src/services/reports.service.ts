@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, type Page } from '../core/cursor.ts';
 import { isStorableDate, parseRangeBound } from '../core/dates.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Actor } from '../core/model.ts';
+import { parseSerialSelection } from '../core/serial-format/serial-list.ts';
 import type { Db } from '../storage/database.ts';
 import {
   copySerialReportCsv,
@@ -22,6 +23,8 @@ export type SerialReportQuery = {
   sku?: string;
   orderNumber?: string;
   customer?: string;
+  /** A pasted list of serials and ranges (SN0001, SN0998-SN1002, SN0010+3 ...), as for /serials/expand. */
+  serials?: string;
 };
 
 export function toReportFilter(query: SerialReportQuery): SerialReportFilter {
@@ -32,6 +35,10 @@ export function toReportFilter(query: SerialReportQuery): SerialReportFilter {
   };
   if (query.shippedFrom) filter.shippedFrom = parseRangeBound('shippedFrom', query.shippedFrom.trim(), 'start');
   if (query.shippedTo) filter.shippedBefore = parseRangeBound('shippedTo', query.shippedTo.trim(), 'end');
+  if (query.serials !== undefined) {
+    const selection = parseSerialSelection(query.serials);
+    if (selection.serials.length > 0 || selection.ranges.length > 0) filter.serials = selection;
+  }
   if (filter.shippedFrom && filter.shippedBefore && filter.shippedFrom >= filter.shippedBefore) {
     throw new DomainError('VALIDATION_FAILED', 'shippedTo: must not be before shippedFrom', { field: 'shippedTo' });
   }

@@ -9,11 +9,12 @@ import * as m0004 from './migrations/0004-fnc1-substitute.ts';
 import * as m0005 from './migrations/0005-idempotency.ts';
 import * as m0006 from './migrations/0006-auth-throttle.ts';
 import * as m0007 from './migrations/0007-unit-lifecycle.ts';
-import * as m0011 from './migrations/0011-audit.ts';
-import { grantRuntimeAccess, migrationTables } from './roles.ts';
 import * as m0008 from './migrations/0008-receipts.ts';
 import * as m0009 from './migrations/0009-returns.ts';
+import * as m0010 from './migrations/0010-recalls.ts';
+import * as m0011 from './migrations/0011-audit.ts';
 import * as m0012 from './migrations/0012-webhooks.ts';
+import { grantRuntimeAccess, migrationTables } from './roles.ts';
 
 // Migrations are listed here rather than read from a folder, so they run the same from source,
 // from a bundle and in tests.
@@ -27,8 +28,9 @@ const migrations: Record<string, Migration> = {
   '0007-unit-lifecycle': m0007,
   '0008-receipts': m0008,
   '0009-returns': m0009,
-  '0012-webhooks': m0012,
+  '0010-recalls': m0010,
   '0011-audit': m0011,
+  '0012-webhooks': m0012,
 };
 
 const provider: MigrationProvider = {

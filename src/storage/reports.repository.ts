@@ -3,8 +3,10 @@ import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { OrderType } from '../core/model.ts';
+import type { SerialRange } from '../core/serial-range.ts';
 import type { Db } from './database.ts';
 import { escapeLike } from './products.repository.ts';
+import { unitSelectionSql } from './serial-selection.ts';
 
 export type SerialReportFilter = {
   shippedFrom?: Date;
@@ -13,6 +15,8 @@ export type SerialReportFilter = {
   sku?: string;
   orderNumber?: string;
   customer?: string;
+  /** Only these serials: exact ones, and ranges by their numeric part (core/serial-range.ts). */
+  serials?: { serials: string[]; ranges: SerialRange[] };
 };
 
 export type SerialReportRow = {
@@ -53,6 +57,11 @@ function reportWhere(tenantId: string, filter: SerialReportFilter, after: Report
     clauses.push(
       `(o.customer_name ILIKE ${pattern} OR o.customer_email ILIKE ${pattern} OR o.customer_company ILIKE ${pattern} OR o.customer_external_id = ${p(filter.customer)})`,
     );
+  }
+  if (filter.serials) {
+    // Every capture has its unit in serial_units, whose range_key the range index covers.
+    const match = unitSelectionSql('u', filter.serials, p) ?? 'false';
+    clauses.push(`(s.product_id, s.serial) IN (SELECT u.product_id, u.serial FROM serial_units u WHERE u.tenant_id = $1::uuid AND ${match})`);
   }
   if (after) {
     clauses.push(

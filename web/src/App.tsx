@@ -15,6 +15,9 @@ import { PackingScreen } from './screens/packing/PackingScreen.tsx';
 import { ProductFormScreen } from './screens/products/ProductFormScreen.tsx';
 import { ProductsScreen } from './screens/products/ProductsScreen.tsx';
 import { ReceivingScreen } from './screens/receiving/ReceivingScreen.tsx';
+import { NewRecallScreen } from './screens/recalls/NewRecallScreen.tsx';
+import { RecallScreen } from './screens/recalls/RecallScreen.tsx';
+import { RecallsScreen } from './screens/recalls/RecallsScreen.tsx';
 import { ReportScreen } from './screens/report/ReportScreen.tsx';
 import { ReturnsScreen } from './screens/returns/ReturnsScreen.tsx';
 import { SerialScreen } from './screens/serials/SerialScreen.tsx';
@@ -57,6 +60,12 @@ function Screen({ route, user }: { route: Route; user: User }) {
       return <ReportScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'recalls':
+      return <RecallsScreen />;
+    case 'recall-new':
+      return <NewRecallScreen />;
+    case 'recall':
+      return <RecallScreen id={route.id} />;
     case 'home':
     case 'sign-in':
       return null;

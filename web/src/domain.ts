@@ -18,3 +18,4 @@ export {
   type ReturnVerdict,
   type ReviewDecision,
 } from '../../src/core/returns.ts';
+export { parseSerialSelection, type SerialSelection } from '../../src/core/serial-format/serial-list.ts';

@@ -21,6 +21,11 @@ describe('matchRoute', () => {
     ['/report', { name: 'report' }],
     ['/settings', { name: 'settings' }],
     ['/audit', { name: 'audit' }],
+    ['/recalls', { name: 'recalls' }],
+    ['/recalls/new', { name: 'recall-new' }],
+    ['/recalls/12', { name: 'recall', id: 12 }],
+    ['/recalls/012', { name: 'not-found', path: '/recalls/012' }],
+    ['/recalls/x', { name: 'not-found', path: '/recalls/x' }],
   ])('reads %s', (path, route) => {
     expect(matchRoute(path)).toEqual(route);
   });

@@ -23,6 +23,9 @@ export type Route =
   | { name: 'serial'; serial: string }
   | { name: 'report' }
   | { name: 'audit' }
+  | { name: 'recalls' }
+  | { name: 'recall-new' }
+  | { name: 'recall'; id: number }
   | { name: 'not-found'; path: string };
 
 function decode(segment: string): string | null {
@@ -59,6 +62,8 @@ export function matchRoute(pathname: string): Route {
         return { name: 'report' };
       case 'audit':
         return { name: 'audit' };
+      case 'recalls':
+        return { name: 'recalls' };
     }
   }
   if (parts.length === 2 || (parts.length === 3 && third === 'edit')) {
@@ -71,6 +76,8 @@ export function matchRoute(pathname: string): Route {
       if (first === 'products' && parts.length === 3) return { name: 'product-edit', sku: value };
       if (first === 'orders' && parts.length === 2) return { name: 'order', orderNumber: value };
       if (first === 'serials' && parts.length === 2) return { name: 'serial', serial: value };
+      if (first === 'recalls' && parts.length === 2 && value === 'new') return { name: 'recall-new' };
+      if (first === 'recalls' && parts.length === 2 && /^[1-9][0-9]{0,14}$/.test(value)) return { name: 'recall', id: Number(value) };
     }
   }
   return { name: 'not-found', path: pathname };
@@ -100,6 +107,9 @@ export const paths = {
   serial: (serial: string) => `/serials/${encodeURIComponent(serial)}`,
   report: '/report',
   audit: '/audit',
+  recalls: '/recalls',
+  recallNew: '/recalls/new',
+  recall: (id: number) => `/recalls/${id}`,
   signIn: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
 };
 

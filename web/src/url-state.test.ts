@@ -109,6 +109,7 @@ describe('report state', () => {
       sku: 'CAM-1',
       orderNumber: 'SO-9',
       customer: 'Ada',
+      serials: 'SN0998-SN1002\nSN7',
       pages: ['c1', 'c2'],
     };
     expect(readReportState(q(reportSearch(state)))).toEqual(state);

@@ -94,8 +94,13 @@ export type ReportState = {
   sku: string;
   orderNumber: string;
   customer: string;
+  /** A pasted list of serials and ranges, as typed (newlines kept). */
+  serials: string;
   pages: string[];
 };
+
+/** The report's serials list travels in the address; the API takes up to this many characters. */
+export const REPORT_SERIALS_MAX = 100_000;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -110,6 +115,7 @@ export function readReportState(query: URLSearchParams): ReportState {
     sku: text(query, 'sku', 64),
     orderNumber: text(query, 'orderNumber', 64),
     customer: text(query, 'customer'),
+    serials: text(query, 'serials', REPORT_SERIALS_MAX),
     pages: readCursorStack(query.get('cursor')),
   };
 }
@@ -120,8 +126,8 @@ export function reportSearch(state: ReportState): string {
 
 /** The filter part of the report state, as the API takes it (blank fields left out). */
 export function reportFilter(state: ReportState) {
-  const filter: { shippedFrom?: string; shippedTo?: string; sku?: string; orderNumber?: string; customer?: string } = {};
-  for (const key of ['shippedFrom', 'shippedTo', 'sku', 'orderNumber', 'customer'] as const) {
+  const filter: { shippedFrom?: string; shippedTo?: string; sku?: string; orderNumber?: string; customer?: string; serials?: string } = {};
+  for (const key of ['shippedFrom', 'shippedTo', 'sku', 'orderNumber', 'customer', 'serials'] as const) {
     const value = state[key].trim();
     if (value) filter[key] = value;
   }

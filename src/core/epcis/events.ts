@@ -65,6 +65,7 @@ export const EVENT_VOCABULARY: Readonly<Record<string, Vocabulary>> = {
   return_accepted: { action: 'OBSERVE', bizStep: 'receiving', disposition: 'returned' },
   restocked: { action: 'OBSERVE', bizStep: 'stocking', disposition: 'sellable_accessible' },
   scrapped: { action: 'OBSERVE', bizStep: 'destroying', disposition: 'destroyed' },
+  recalled: { action: 'OBSERVE', bizStep: 'holding', disposition: 'recalled' },
 };
 
 const SHIPPING_TYPES = new Set(['shipped', 'correction', 'corrected']);

@@ -32,6 +32,7 @@ import {
   type PlaceholderLetter,
 } from './charsets.ts';
 import { parsePattern } from './pattern.ts';
+import { quote } from './quote.ts';
 import {
   MAX_SERIAL_LENGTH,
   REGEX_PREFIX,
@@ -147,10 +148,7 @@ const checkInfos: Readonly<Record<CheckRule, CheckInfo>> = {
   },
 };
 
-/** Shows a piece of a serial in a message: quoted, escaped, cut at 24 characters. */
-export function quote(text: string): string {
-  return JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
-}
+export { quote };
 
 function lengthPhrase(min: number, max: number): string {
   return min === max ? `${min} character${min === 1 ? '' : 's'}` : `${min} to ${max} characters`;

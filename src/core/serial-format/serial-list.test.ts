@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import { compileSerialFormat } from './compile.ts';
-import { MAX_SERIAL_LIST_SIZE, parseSerialList } from './serial-list.ts';
+import { MAX_SELECTION_RANGES, MAX_SERIAL_LIST_SIZE, parseSerialList, parseSerialSelection } from './serial-list.ts';
 
 function errorOf(fn: () => unknown): DomainError {
   try {
@@ -91,5 +91,33 @@ describe('parseSerialList', () => {
     expect(serials).toHaveLength(100_000);
     expect(serials[99_999]).toBe('SN100000');
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('parseSerialSelection', () => {
+  it.each<[string, { serials: string[]; ranges: Array<{ from: string; to: string }> }]>([
+    ['', { serials: [], ranges: [] }],
+    ['A1, A2\nA1', { serials: ['A1', 'A2'], ranges: [] }],
+    ['SN0998-SN1002', { serials: [], ranges: [{ from: 'SN0998', to: 'SN1002' }] }],
+    ['SN998 - SN1002', { serials: [], ranges: [{ from: 'SN998', to: 'SN1002' }] }],
+    ['SN0010+3', { serials: [], ranges: [{ from: 'SN0010', to: 'SN0012' }] }],
+    ['99+2', { serials: [], ranges: [{ from: '99', to: '100' }] }],
+    ['X1, SN1-SN1000000000, "A1-A2"', { serials: ['X1', 'A1-A2'], ranges: [{ from: 'SN1', to: 'SN1000000000' }] }],
+    ['SN-2024-00001', { serials: ['SN-2024-00001'], ranges: [] }],
+  ])('reads %j without expanding ranges', (text, expected) => {
+    expect(parseSerialSelection(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['SN0050-SN0001', 'reversed range'],
+    ['SN0001-XY0005', 'different prefixes'],
+    ['SN0001-SN005', 'different widths'],
+    ['""', 'the quotes are empty'],
+    [Array.from({ length: MAX_SELECTION_RANGES + 1 }, (_, i) => `R${i}-1-R${i}-2`).join('\n'), `more than ${MAX_SELECTION_RANGES} ranges`],
+  ])('refuses %j like parseSerialList does', (text, message) => {
+    const err = errorOf(() => parseSerialSelection(text));
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.message).toContain(message);
+    expect(err.details).toMatchObject({ field: 'serials' });
   });
 });

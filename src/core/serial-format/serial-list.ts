@@ -4,7 +4,10 @@
  * A serial in double quotes is taken as it is. See docs/serial-formats.md.
  */
 import { DomainError } from '../errors.ts';
-import { quote, type CompiledSerialFormat } from './compile.ts';
+import type { SerialRange } from '../serial-range.ts';
+// quote comes from its own file: the web app parses lists in the browser without the format compiler.
+import type { CompiledSerialFormat } from './compile.ts';
+import { quote } from './quote.ts';
 import { MAX_SERIAL_LENGTH } from './spec.ts';
 
 /** Most serials one list may expand to (and so the largest single range). */
@@ -204,4 +207,43 @@ export function parseSerialList(text: string, options?: ParseSerialListOptions):
     });
   }
   return out;
+}
+
+/** Most ranges one selection may hold. */
+export const MAX_SELECTION_RANGES = 1000;
+
+export type SerialSelection = { serials: string[]; ranges: SerialRange[] };
+
+/**
+ * Reads a pasted or typed list like parseSerialList (the same items, ranges, runs, quotes and
+ * refusals), without expanding it: a range or run stays one range (`SN0001-SN0050` becomes
+ * {from: 'SN0001', to: 'SN0050'}), to be matched by the numeric rule of core/serial-range.ts, so a
+ * range may cover any number of serials. A serial listed twice is kept once. At most
+ * MAX_SERIAL_LIST_SIZE single serials and MAX_SELECTION_RANGES ranges.
+ */
+export function parseSerialSelection(text: string, options?: Omit<ParseSerialListOptions, 'maxItems'>): SerialSelection {
+  const serials = new Set<string>();
+  const ranges: SerialRange[] = [];
+  for (const item of tokenize(text)) {
+    if (item.text.length > MAX_ITEM_LENGTH) {
+      throw itemError(item, `is ${item.text.length} characters long; a serial has at most ${MAX_SERIAL_LENGTH}`);
+    }
+    if (item.quoted && item.text === '') throw itemError(item, 'the quotes are empty');
+    const run = item.quoted || options?.format?.test(item.text).ok ? null : readRun(item);
+    if (!run) {
+      serials.add(item.text);
+      if (serials.size > MAX_SERIAL_LIST_SIZE) {
+        throw itemError(item, `the list holds more than ${MAX_SERIAL_LIST_SIZE} single serials; use ranges or split it`, {
+          limit: MAX_SERIAL_LIST_SIZE,
+        });
+      }
+      continue;
+    }
+    if (ranges.length >= MAX_SELECTION_RANGES) {
+      throw itemError(item, `the list holds more than ${MAX_SELECTION_RANGES} ranges; split it`, { limit: MAX_SELECTION_RANGES });
+    }
+    const end = (value: bigint) => run.prefix + String(value).padStart(run.width, '0');
+    ranges.push({ from: end(run.first), to: end(run.first + run.count - 1n) });
+  }
+  return { serials: [...serials], ranges };
 }

@@ -13,6 +13,13 @@ const ReportFilter = {
   sku: Type.Optional(Type.String({ maxLength: 64 })),
   orderNumber: Type.Optional(Type.String({ maxLength: 64 })),
   customer: Type.Optional(Type.String({ maxLength: 200, description: 'part of the customer name, email or company, or the external id' })),
+  serials: Type.Optional(
+    Type.String({
+      maxLength: 100_000,
+      description:
+        'only these serials: a list as for /serials/expand (SN0001, SN0998-SN1002, SN0010+3, one per line or comma-separated); a range matches by the number a serial ends with (SN999 is inside SN0998-SN1002; see docs/recalls.md)',
+    }),
+  ),
 };
 
 export const reportsRoutes: FastifyPluginAsyncTypebox<{ db: Db; pool: pg.Pool }> = async (app, { db, pool }) => {

@@ -19,6 +19,13 @@ import type {
   Receipt,
   ReceiptSummary,
   ReceivingScanResult,
+  Recall,
+  RecallCustomer,
+  RecallPreview,
+  RecallSelection,
+  RecallStatus,
+  RecallSummary,
+  SerialRange,
   ReportFilter,
   ReportRow,
   ReturnItemDisposition,
@@ -181,3 +188,17 @@ export const disposeReturnItem = (returnId: number, index: number, action: 'rest
 /** An admin's decision on an item held for review. */
 export const reviewReturnItem = (returnId: number, index: number, input: { decision: 'accept' | 'reject'; note: string }) =>
   apiRequest<ReturnRecord>('POST', `/returns/${returnId}/items/${index}/review`, { json: input });
+// recalls
+export const previewRecall = (selection: RecallSelection) => apiRequest<RecallPreview>('POST', '/recalls/preview', { json: selection });
+export const createRecall = (input: RecallSelection & { name: string; reason: string }) =>
+  apiRequest<Recall>('POST', '/recalls', { json: input });
+export const listRecalls = (query: { status?: RecallStatus; limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<RecallSummary>>('GET', '/recalls', { query, ...o });
+export const getRecall = (id: number, o: Signal = {}) => apiRequest<Recall>('GET', `/recalls/${id}`, o);
+export const clearRecallUnits = (id: number, input: { serials?: string[]; ranges?: SerialRange[]; reason: string }) =>
+  apiRequest<{ cleared: number; released: number; recall: Recall }>('POST', `/recalls/${id}/clear`, { json: input });
+export const closeRecall = (id: number, note: string) => apiRequest<Recall>('POST', `/recalls/${id}/close`, { json: note ? { note } : {} });
+export const recallCustomers = (id: number, query: { limit?: number; cursor?: string }, o: Signal = {}) =>
+  apiRequest<Page<RecallCustomer>>('GET', `/recalls/${id}/customers`, { query, ...o });
+/** The contact list CSV is a plain download of the customers URL with format=csv. */
+export const recallCustomersCsvUrl = (id: number) => `/api/v1/recalls/${id}/customers?format=csv`;

@@ -175,6 +175,8 @@ export type ReportFilter = {
   sku?: string;
   orderNumber?: string;
   customer?: string;
+  /** A pasted list of serials and ranges (SN0001, SN0998-SN1002 ...). */
+  serials?: string;
 };
 
 export type DailyUnits = { date: string; units: number };
@@ -348,3 +350,72 @@ export type AuditEntry = {
 };
 
 export type AuditFilter = { subject?: string; action?: string; actor?: string; from?: string; to?: string };
+export type SerialRange = { from: string; to: string };
+
+/** What a recall selects: serials and ranges (any of them), narrowed by lot and ship dates. */
+export type RecallSelection = {
+  sku: string;
+  serials?: string[];
+  ranges?: SerialRange[];
+  lot?: string;
+  shippedFrom?: string;
+  shippedTo?: string;
+};
+
+export type UnitCounts = { inStock: number; packed: number; shipped: number; returned: number; scrapped: number };
+
+/** POST /recalls/preview */
+export type RecallPreview = {
+  sku: string;
+  units: number;
+  byStatus: UnitCounts;
+  alreadyRecalled: number;
+  customers: number;
+  orders: number;
+  openOrders: number;
+};
+
+export type RecallStatus = 'open' | 'closed';
+
+export type RecallSummary = {
+  id: number;
+  name: string;
+  sku: string;
+  productName: string;
+  status: RecallStatus;
+  units: number;
+  createdAt: string | null;
+  createdBy: string;
+  closedAt: string | null;
+};
+
+export type RecallProgress = {
+  units: number;
+  cleared: number;
+  outstanding: number;
+  returned: number;
+  inStock: number;
+  packed: number;
+  scrapped: number;
+  returnedSinceRecall: number;
+  blockedOrders: number;
+};
+
+export type Recall = RecallSummary & {
+  reason: string;
+  criteria: { serials: string[]; ranges: SerialRange[]; lot: string | null; shippedFrom: string | null; shippedTo: string | null };
+  atRecall: UnitCounts;
+  progress: RecallProgress;
+  closedBy: string | null;
+  closeNote: string | null;
+};
+
+export type RecallCustomer = {
+  name: string;
+  email: string | null;
+  company: string | null;
+  externalId: string | null;
+  orders: string[];
+  units: number;
+  serials: string[];
+};

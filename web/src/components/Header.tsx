@@ -12,6 +12,7 @@ const sections = [
   { to: '/orders', label: 'Orders', role: 'viewer' },
   { to: '/products', label: 'Products', role: 'viewer' },
   { to: '/report', label: 'Report', role: 'viewer' },
+  { to: '/recalls', label: 'Recalls', role: 'viewer' },
   { to: '/settings', label: 'Settings', role: 'viewer' },
   { to: '/audit', label: 'Audit', role: 'admin' },
 ] as const;

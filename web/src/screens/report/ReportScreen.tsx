@@ -19,6 +19,7 @@ const draftOf = (s: ReportState): ReportDraft => ({
   sku: s.sku,
   orderNumber: s.orderNumber,
   customer: s.customer,
+  serials: s.serials,
 });
 
 export function ReportScreen() {
@@ -103,6 +104,22 @@ export function ReportScreen() {
             maxLength={200}
             placeholder="name, email, company or customer id"
           />
+        </div>
+        <div className="field grow">
+          <label htmlFor="report-serials">Serials</label>
+          <textarea
+            id="report-serials"
+            className="mono"
+            rows={2}
+            value={draft.serials}
+            onChange={(e) => set('serials', e.target.value)}
+            spellCheck={false}
+            placeholder="SN0998-SN1002, SN2001"
+            aria-describedby="report-serials-hint"
+          />
+          <p className="hint" id="report-serials-hint">
+            Paste serials and ranges; a range runs by the number a serial ends with.
+          </p>
         </div>
         <div className="actions">
           <button type="submit" className="primary">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkReportDraft, daysBefore, epcisExportNote } from './report-filter.ts';
 
-const draft = { shippedFrom: '', shippedTo: '', sku: '', orderNumber: '', customer: '' };
+const draft = { shippedFrom: '', shippedTo: '', sku: '', orderNumber: '', customer: '', serials: '' };
 
 describe('checkReportDraft', () => {
   it('accepts empty filters and a proper range', () => {
@@ -18,6 +18,13 @@ describe('checkReportDraft', () => {
   it('refuses an end date before the start date', () => {
     expect(checkReportDraft({ ...draft, shippedFrom: '2026-11-10', shippedTo: '2026-11-09' })).toEqual([
       { field: 'shippedTo', message: 'shippedTo: must not be before shippedFrom' },
+    ]);
+  });
+
+  it('reads a pasted serial list like the server, naming the item it refuses', () => {
+    expect(checkReportDraft({ ...draft, serials: 'SN0998-SN1002\nSN7' })).toEqual([]);
+    expect(checkReportDraft({ ...draft, serials: 'A1\nSN9-SN1' })).toEqual([
+      { field: 'serials', message: expect.stringMatching(/^serials: "SN9-SN1" at line 2, column 1: reversed range/) },
     ]);
   });
 
@@ -45,5 +52,6 @@ describe('epcisExportNote', () => {
 
   it('says the order and customer filters do not apply', () => {
     expect(epcisExportNote({ customer: 'Ada' })).toMatch(/; the order and customer filters do not apply to it\.$/);
+    expect(epcisExportNote({ serials: 'SN1' })).toMatch(/; the serials filter does not apply to it\.$/);
   });
 });

@@ -1,5 +1,6 @@
 import type { ReportFilter } from '../../api/types.ts';
-import type { ReportState } from '../../url-state.ts';
+import { parseSerialSelection } from '../../domain.ts';
+import { REPORT_SERIALS_MAX, type ReportState } from '../../url-state.ts';
 
 export type ReportDraft = Omit<ReportState, 'pages'>;
 
@@ -28,6 +29,15 @@ export function checkReportDraft(draft: ReportDraft): Array<{ field: keyof Repor
   ] as const) {
     if (draft[field].trim().length > max) problems.push({ field, message: `${field}: must be at most ${max} characters` });
   }
+  if (draft.serials.length > REPORT_SERIALS_MAX) {
+    problems.push({ field: 'serials', message: `serials: must be at most ${REPORT_SERIALS_MAX} characters; use ranges` });
+  } else {
+    try {
+      parseSerialSelection(draft.serials);
+    } catch (error) {
+      problems.push({ field: 'serials', message: (error as Error).message });
+    }
+  }
   return problems;
 }
 
@@ -44,5 +54,6 @@ export function epcisExportNote(filter: ReportFilter): string {
   if (filter.shippedFrom || filter.shippedTo) parts.push(', for the same days by event time');
   if (filter.sku) parts.push(`, SKU ${filter.sku} only`);
   if (filter.orderNumber || filter.customer) parts.push('; the order and customer filters do not apply to it');
+  if (filter.serials) parts.push('; the serials filter does not apply to it');
   return `${parts.join('')}.`;
 }
