@@ -67,6 +67,9 @@ export type WebhookEventData = {
     reason: string;
     recalledAt: string;
     recalledBy: string;
+    /** How many units the recall holds; `units` lists at most the first 10,000 (`truncated` says so). */
+    unitCount: number;
+    truncated: boolean;
     units: Array<WebhookUnit & { status: string; orderNumber: string | null; customer: Customer | null }>;
   };
   /**

@@ -21,6 +21,7 @@ import {
   countSelection,
   findRecall,
   findRecallCustomersPage,
+  findRecallUnitsForEvent,
   findRecalls,
   holdSelection,
   insertRecall,
@@ -33,6 +34,7 @@ import {
   type SelectionCounts,
   setRecallCounts,
 } from '../storage/recalls.repository.ts';
+import { emitEvents } from './webhooks.service.ts';
 
 export type { RecallCustomerRow, RecallRow, RecallStatus, SelectionCounts };
 
@@ -68,6 +70,9 @@ export async function previewRecall(db: Db, actor: Actor, input: RecallSelection
  * the same units can deadlock in PostgreSQL (each locks units in its own order): the loser is run
  * again.
  */
+/** At most this many units are listed in a recall's webhook event. */
+const RECALL_EVENT_UNITS = 10_000;
+
 export async function createRecall(db: Db, actor: Actor, input: RecallInput): Promise<RecallDetail> {
   const name = requiredText('name', input.name, 200);
   const reason = requiredText('reason', input.reason, 2000);
@@ -93,6 +98,24 @@ export async function createRecall(db: Db, actor: Actor, input: RecallInput): Pr
           });
         }
         await setRecallCounts(trx, actor.tenantId, recallId, counts);
+        const unitCount = Object.values(counts).reduce((n, c) => n + c, 0);
+        // One event per recall, in its transaction; a recall of millions lists its first units only
+        // (the contact list, GET /recalls/{id}/customers, has them all).
+        const units = await findRecallUnitsForEvent(trx, actor.tenantId, recallId, RECALL_EVENT_UNITS);
+        await emitEvents(trx, actor.tenantId, [
+          {
+            type: 'serial.recalled',
+            data: {
+              recallId: String(recallId),
+              reason,
+              recalledAt: at.toISOString(),
+              recalledBy: actor.id,
+              unitCount,
+              truncated: unitCount > units.length,
+              units,
+            },
+          },
+        ]);
         return loadRecall(trx, actor, recallId);
       });
     } catch (error) {

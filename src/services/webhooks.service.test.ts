@@ -7,6 +7,7 @@ import { type Receiver, type Received, startReceiver } from '../../test/webhook-
 import type { Actor } from '../core/model.ts';
 import { verifySignature, WEBHOOK_MAX_ATTEMPTS } from '../core/webhooks.ts';
 import { captureSerial, captureSerialBatch, recordScan, shipOrder } from './packing.service.ts';
+import { createRecall } from './recalls.service.ts';
 import { createReturn } from './returns.service.ts';
 import { startWebhookWorker, type WebhookWorker } from './webhook-delivery.service.ts';
 import {
@@ -260,7 +261,7 @@ describe('webhooks: the outbox commits or rolls back with the change', () => {
     await changeWebhook(t.db, bulk, off.id, { enabled: false }, dev);
     const recalled = (i: number) => ({
       type: 'serial.recalled' as const,
-      data: { recallId: `R-${i}`, reason: 'battery', recalledAt: new Date().toISOString(), recalledBy: 'test', units: [] },
+      data: { recallId: `R-${i}`, reason: 'battery', recalledAt: new Date().toISOString(), recalledBy: 'test', unitCount: 0, truncated: false, units: [] },
     });
     await t.db.transaction().execute(async (trx) => {
       await emitEvents(trx, bulk.tenantId, [
@@ -376,7 +377,7 @@ describe('webhooks: a process that dies mid-delivery', () => {
       for (const pool of ['pool-dead', 'pool-alive']) {
         await t.db.transaction().execute(async (trx) => {
           await emitEvents(trx, actor.tenantId, [
-            { type: 'serial.recalled', data: { recallId: pool, reason: 'test', recalledAt: new Date().toISOString(), recalledBy: 'test', units: [] } },
+            { type: 'serial.recalled', data: { recallId: pool, reason: 'test', recalledAt: new Date().toISOString(), recalledBy: 'test', unitCount: 0, truncated: false, units: [] } },
           ]);
           await sql`UPDATE graphile_worker._private_jobs SET locked_by = ${pool}, locked_at = now() - interval '1 minute', attempts = 1
                     WHERE key IN (SELECT 'webhook-delivery:' || d.id FROM webhook_deliveries d JOIN webhook_events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id
@@ -424,6 +425,32 @@ describe('webhooks: returns', () => {
     expect(byType['return.mismatch']).toMatchObject({
       returnId: String(ret.id),
       unexpected: [{ sku: product.sku, serial: 'NOT-SENT', verdict: 'unknown_serial' }],
+    });
+    await removeWebhook(t.db, actor, hook.id);
+  });
+});
+
+describe('webhooks: recalls', () => {
+  it('delivers one serial.recalled event with the held units, where each was and who has it', async () => {
+    const hook = await createWebhook(t.db, actor, { url: receiver.url('/recalls'), events: ['serial.recalled'] }, dev);
+    const product = await makeProduct(t.db, actor);
+    const order = await makeOrder(t.db, actor, [{ sku: product.sku, quantity: 1 }]);
+    await captureSerialBatch(t.db, actor, order.orderNumber, [{ sku: product.sku, serial: 'RC0001' }]);
+    await shipOrder(t.db, actor, order.orderNumber, {});
+    const recall = await createRecall(t.db, actor, {
+      name: 'Battery',
+      reason: 'swelling',
+      sku: product.sku,
+      ranges: [{ from: 'RC0001', to: 'RC0002' }],
+    });
+    const [r] = at('/recalls')(await receiver.waitFor((all) => at('/recalls')(all).length >= 1));
+    expect(r.json.type).toBe('serial.recalled');
+    expect(r.json.data).toMatchObject({
+      recallId: String(recall.id),
+      reason: 'swelling',
+      unitCount: 1,
+      truncated: false,
+      units: [{ sku: product.sku, serial: 'RC0001', status: 'shipped', orderNumber: order.orderNumber, customer: { name: 'Ada Lovelace' } }],
     });
     await removeWebhook(t.db, actor, hook.id);
   });

@@ -201,6 +201,52 @@ export async function holdSelection(
   return toCounts(result.rows[0].counts);
 }
 
+/** The first `limit` units a recall holds, with where each was and who last had it (for its webhook event). */
+export async function findRecallUnitsForEvent(
+  db: Db,
+  tenantId: string,
+  recallId: number,
+  limit: number,
+): Promise<
+  Array<{
+    sku: string;
+    serial: string;
+    status: UnitStatus;
+    orderNumber: string | null;
+    customer: { name: string; email: string | null; company: string | null; externalId: string | null } | null;
+  }>
+> {
+  const rows = await sql<{
+    sku: string;
+    serial: string;
+    status: UnitStatus;
+    order_number: string | null;
+    customer_name: string | null;
+    customer_email: string | null;
+    customer_company: string | null;
+    customer_external_id: string | null;
+  }>`
+    SELECT p.sku, r.serial, r.status_at_recall AS status, o.order_number,
+           o.customer_name, o.customer_email, o.customer_company, o.customer_external_id
+    FROM recall_units r
+    JOIN products p ON p.tenant_id = r.tenant_id AND p.id = r.product_id
+    LEFT JOIN orders o ON o.tenant_id = r.tenant_id AND o.id = r.order_id_at_recall
+    WHERE r.tenant_id = ${tenantId}::uuid AND r.recall_id = ${recallId}::bigint
+    ORDER BY r.product_id, r.serial
+    LIMIT ${limit}
+  `.execute(db);
+  return rows.rows.map((r) => ({
+    sku: r.sku,
+    serial: r.serial,
+    status: r.status,
+    orderNumber: r.order_number,
+    customer:
+      r.customer_name === null
+        ? null
+        : { name: r.customer_name, email: r.customer_email, company: r.customer_company, externalId: r.customer_external_id },
+  }));
+}
+
 export async function setRecallCounts(db: Db, tenantId: string, recallId: number, counts: UnitCounts): Promise<void> {
   await db
     .updateTable('recalls')
