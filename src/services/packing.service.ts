@@ -283,7 +283,7 @@ export async function shipOrder(
   return db.transaction().execute(async (trx) => {
     const order = await findOrderOrThrow(trx, actor.tenantId, orderNumber, true);
     assertOpen(order);
-    const lines = await findPackingLines(trx, actor.tenantId, order.id);
+    const { lines, webhookWanted } = await findCaptureContext(trx, actor.tenantId, order.id, { orderNumber: null, eventType: 'order.shipped' });
     const missing = missingSerials(lines);
     if (missing.length > 0) {
       const summary = missing.map((m) => `${m.sku} needs ${m.missing} more (${m.captured} of ${m.quantity})`).join('; ');
@@ -324,7 +324,8 @@ export async function shipOrder(
       },
     ]);
     const detail = await loadOrderDetail(trx, actor.tenantId, shipped);
-    await emitEvents(trx, actor.tenantId, [
+    // The event lists every serial of the order: built only when an endpoint wants it.
+    if (webhookWanted) await emitEvents(trx, actor.tenantId, [
       {
         type: 'order.shipped',
         data: {
