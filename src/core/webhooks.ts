@@ -18,11 +18,7 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 /** A unit as events name it: its SKU and its serial (serials are unique per SKU). */
 export type WebhookUnit = { sku: string; serial: string };
 
-/**
- * What each event carries in `data`. Times are ISO 8601 strings in UTC. All but `serial.recalled`
- * are emitted today; that one is the shape its feature emits (see docs/webhooks.md, which says how
- * to wire it).
- */
+/** What each event carries in `data` (docs/webhooks.md). Times are ISO 8601 strings in UTC. */
 export type WebhookEventData = {
   /** One per capture request (a single serial, a scan, or a whole batch), with every serial it captured. */
   'serial.captured': {
@@ -61,7 +57,7 @@ export type WebhookEventData = {
     /** Units that shipped in the order and were announced but did not come back. */
     missing: WebhookUnit[];
   };
-  /** One per recall action, with every unit it put on hold. */
+  /** One per saved recall, with the units it put on hold. */
   'serial.recalled': {
     recallId: string;
     reason: string;
