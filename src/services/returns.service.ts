@@ -22,7 +22,7 @@ import {
   disposeReturnItem,
   findReturn,
   findReturnHead,
-  findReturnLines,
+  findReturnContext,
   findReturnProducts,
   findReturnUnits,
   insertReturn,
@@ -35,7 +35,6 @@ import {
   recordReturnItems,
   reviewReturnItem,
 } from '../storage/returns.repository.ts';
-import { findSettings } from '../storage/tenants.repository.ts';
 import { emitEvents } from './webhooks.service.ts';
 import { actorNames } from './actors.service.ts';
 import { findOrderOrThrow } from './orders.service.ts';
@@ -84,8 +83,8 @@ async function judgeAndRecord(
   firstIndex: number,
   at: Date,
 ): Promise<void> {
-  const [lines, settings] = await Promise.all([findReturnLines(trx, actor.tenantId, order.id), findSettings(trx, actor.tenantId)]);
-  const read = readReturnItems(items, { referenceYear: at.getUTCFullYear(), fnc1Substitute: settings.gs1Fnc1Substitute });
+  const { lines, fnc1Substitute, wantedEvents } = await findReturnContext(trx, actor.tenantId, order.id, ['serial.returned', 'return.mismatch']);
+  const read = readReturnItems(items, { referenceYear: at.getUTCFullYear(), fnc1Substitute });
   const onOrder = new Set(lines.map((l) => l.sku));
   const gtinsOnOrder = new Set(lines.map((l) => l.gtin));
   const skus = [...new Set(read.items.flatMap((i) => (i.sku !== null && !onOrder.has(i.sku) ? [i.sku] : [])))];
@@ -111,9 +110,11 @@ async function judgeAndRecord(
     plan.items,
     plan.units,
   );
-  // Webhooks, in the same transaction: the units that came back as shipped, and those that did not match.
-  const matched = plan.items.filter((i) => i.verdict === 'match');
-  const mismatched = plan.items.filter((i) => i.verdict !== 'match');
+  // Webhooks, in the same transaction (and only those an endpoint wants): the units that came back
+  // as shipped, and those that did not match.
+  const matched = wantedEvents.has('serial.returned') ? plan.items.filter((i) => i.verdict === 'match') : [];
+  const mismatched = wantedEvents.has('return.mismatch') ? plan.items.filter((i) => i.verdict !== 'match') : [];
+  if (matched.length === 0 && mismatched.length === 0) return;
   const base = { returnId: String(ret.id), orderNumber: order.orderNumber, receivedAt: at.toISOString() };
   await emitEvents(trx, actor.tenantId, [
     ...(matched.length > 0

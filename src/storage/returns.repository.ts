@@ -74,15 +74,41 @@ export async function findReturnUnits(db: Db, tenantId: string, orderId: number,
   }));
 }
 
-/** The order's lines as a return sees them: the product of each (no capture counts, unlike packing). */
-export async function findReturnLines(db: Db, tenantId: string, orderId: number): Promise<ReturnProduct[]> {
-  const rows = await sql<{ id: number; sku: string; gtin: string | null; needs_serial_number: boolean }>`
-    SELECT p.id, p.sku, p.gtin, p.needs_serial_number
-    FROM order_lines l JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
-    WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::bigint
-    ORDER BY l.line_no
+/**
+ * What a return reads once its order is locked, in one round trip: the order's lines (the product of
+ * each), the tenant's FNC1 substitute (for GS1 scans), and which of `eventTypes` an enabled webhook
+ * endpoint of the tenant wants.
+ */
+export async function findReturnContext(
+  db: Db,
+  tenantId: string,
+  orderId: number,
+  eventTypes: string[],
+): Promise<{ lines: ReturnProduct[]; fnc1Substitute: string | null; wantedEvents: Set<string> }> {
+  const result = await sql<{
+    lines: Array<{ id: number; sku: string; gtin: string | null; needs_serial_number: boolean }>;
+    fnc1: string | null;
+    wanted: string[];
+  }>`
+    SELECT
+      coalesce((
+        SELECT json_agg(json_build_object('id', p.id, 'sku', p.sku, 'gtin', p.gtin, 'needs_serial_number', p.needs_serial_number)
+                        ORDER BY l.line_no)
+        FROM order_lines l JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+        WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::bigint
+      ), '[]'::json) AS lines,
+      (SELECT gs1_fnc1_substitute FROM settings WHERE tenant_id = ${tenantId}::uuid) AS fnc1,
+      coalesce((
+        SELECT array_agg(DISTINCT t) FROM webhook_endpoints w, unnest(w.events) t
+        WHERE w.tenant_id = ${tenantId}::uuid AND w.enabled AND t = any(${eventTypes}::text[])
+      ), '{}'::text[]) AS wanted
   `.execute(db);
-  return rows.rows.map((r) => ({ productId: r.id, sku: r.sku, gtin: r.gtin, needsSerialNumber: r.needs_serial_number }));
+  const row = result.rows[0];
+  return {
+    lines: row.lines.map((r) => ({ productId: r.id, sku: r.sku, gtin: r.gtin, needsSerialNumber: r.needs_serial_number })),
+    fnc1Substitute: row.fnc1,
+    wantedEvents: new Set(row.wanted),
+  };
 }
 
 /** Products named by SKU or by GTIN (for items whose product is not on the order). */
@@ -308,35 +334,35 @@ const itemSelect = sql`
   LEFT JOIN orders oo ON oo.tenant_id = i.tenant_id AND oo.id = i.other_order_id`;
 
 export async function findReturn(db: Db, tenantId: string, returnId: number): Promise<(ReturnRow & { items: ReturnItemRow[] }) | undefined> {
-  const heads = await sql<{
-    id: number;
-    order_id: number;
-    order_number: string;
-    rma_number: string | null;
-    station: string | null;
-    created_at: Date;
-    created_by: string;
-  }>`
-    SELECT r.id, r.order_id, o.order_number, r.rma_number, r.station, r.created_at, r.created_by
-    FROM returns r JOIN orders o ON o.tenant_id = r.tenant_id AND o.id = r.order_id
+  // The return and its items in one statement: a row per item, the return's columns on each.
+  const rows = await sql<
+    { return_id: number; return_order_id: number; return_order_number: string; rma_number: string | null; station: string | null; created_at: Date; created_by: string } & (
+      | RawItem
+      | { [K in keyof RawItem]: null }
+    )
+  >`
+    SELECT r.id AS return_id, r.order_id AS return_order_id, o.order_number AS return_order_number, r.rma_number, r.station,
+           r.created_at, r.created_by, it.*
+    FROM returns r
+    JOIN orders o ON o.tenant_id = r.tenant_id AND o.id = r.order_id
+    LEFT JOIN LATERAL (
+      SELECT ${itemSelect}
+      WHERE i.tenant_id = r.tenant_id AND i.return_id = r.id
+    ) it ON true
     WHERE r.tenant_id = ${tenantId}::uuid AND r.id = ${returnId}::bigint
+    ORDER BY it.item_index
   `.execute(db);
-  const head = heads.rows[0];
+  const head = rows.rows[0];
   if (!head) return undefined;
-  const items = await sql<RawItem>`
-    SELECT ${itemSelect}
-    WHERE i.tenant_id = ${tenantId}::uuid AND i.return_id = ${returnId}::bigint
-    ORDER BY i.item_index
-  `.execute(db);
   return {
-    id: head.id,
-    orderId: head.order_id,
-    orderNumber: head.order_number,
+    id: head.return_id,
+    orderId: head.return_order_id,
+    orderNumber: head.return_order_number,
     rmaNumber: head.rma_number,
     station: head.station,
     createdAt: head.created_at,
     createdBy: head.created_by,
-    items: items.rows.map(toItem),
+    items: rows.rows.flatMap((row) => (row.item_index === null ? [] : [toItem(row as RawItem)])),
   };
 }
 
