@@ -172,11 +172,18 @@ async function useReachableBinaries(): Promise<string | null> {
       mkdirSync(BINARIES_DIR, { recursive: true, mode: 0o755 });
       const partial = `${copy}.partial-${process.pid}`;
       rmSync(partial, { recursive: true, force: true });
-      cpSync(packageDir, partial, { recursive: true, verbatimSymlinks: true });
-      openToOthers(partial);
-      writeFileSync(join(partial, '.complete'), `${packageDir}\n`);
-      rmSync(copy, { recursive: true, force: true });
-      renameSync(partial, copy);
+      try {
+        cpSync(packageDir, partial, { recursive: true, verbatimSymlinks: true });
+        openToOthers(partial);
+        writeFileSync(join(partial, '.complete'), `${packageDir}\n`);
+        // The copy appears whole or not at all; when another process's copy got there first
+        // (ENOTEMPTY), that one is used and ours goes.
+        renameSync(partial, copy);
+      } catch (error) {
+        if (!existsSync(join(copy, '.complete'))) throw error;
+      } finally {
+        rmSync(partial, { recursive: true, force: true });
+      }
     }
     for (let dir = copy; dir !== dirname(dir) && dir.startsWith('/var/lib/unitrace'); dir = dirname(dir)) chmodSync(dir, 0o755);
   } catch (error) {
