@@ -84,7 +84,10 @@ let opened = 0;
  */
 async function resetState() {
   for (const [sku, fields] of Object.entries(products)) await seed('PATCH', `/products/${sku}`, fields, 200);
-  await seed('PATCH', '/settings', { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null }, 200);
+  // Every setting back to its default: a fuzzed PATCH may have turned on requireReceivedSerials,
+  // say, and the next operation's seeding would then be refused.
+  const defaults = { allowDuplicateSerialsInOrder: false, gs1Fnc1Substitute: null, duplicateScope: 'sku', requireReceivedSerials: false, orderNumberFormat: null };
+  await seed('PATCH', '/settings', defaults, 200);
   await signIn();
   opened += 1;
   const open = `FZ-OPEN-${opened}`;
