@@ -433,6 +433,38 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await shot('13-settings-webhooks');
   });
 
+  it('creates an API key under Settings, shows it once, and revokes it so that it stops working at once', async () => {
+    const keys = page.getByRole('table', { name: 'API keys' });
+    await keys.waitFor();
+    await page.getByLabel('What the key is for').fill('Shop integration');
+    await page.getByLabel('Role').selectOption('viewer');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByLabel('The new API key');
+    await secret.waitFor();
+    const apiKey = (await secret.textContent())?.trim() ?? '';
+    expect(apiKey).toMatch(/^ut_[0-9a-f]{32}_/);
+    const row = keys.getByRole('row').filter({ hasText: 'Shop integration' });
+    await row.getByText('active').waitFor();
+    expect(await row.getByText('viewer').count()).toBe(1);
+
+    // The key works for what a viewer may do, and only that.
+    const asKey = async (url: string) => (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${apiKey}` } })).statusCode;
+    expect(await asKey('/api/v1/orders')).toBe(200);
+    expect(await asKey('/api/v1/keys')).toBe(403);
+
+    await shot('14-settings-api-keys');
+    await page.getByRole('button', { name: 'Done, I have copied it' }).click();
+    expect(await page.getByLabel('The new API key').count()).toBe(0);
+
+    // Revoking asks once more, then the key is refused on its next use.
+    await row.getByRole('button', { name: 'Revoke Shop integration' }).click();
+    await row.getByRole('button', { name: 'Revoke now' }).click();
+    await row.getByText(/^revoked /).waitFor();
+    expect(await asKey('/api/v1/orders')).toBe(401);
+    await page.reload();
+    await keys.getByRole('row').filter({ hasText: 'Shop integration' }).getByText(/^revoked /).waitFor();
+  });
+
   it('previews a product CSV with its bad lines, then imports the good rows when told to skip the bad ones', async () => {
     await page.goto(`${base}/products`);
     await page.getByRole('link', { name: 'Import CSV' }).click();

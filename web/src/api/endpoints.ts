@@ -1,5 +1,6 @@
 import { apiBlob, apiRequest, queryString, seg } from './client.ts';
 import type {
+  ApiKey,
   AuditEntry,
   AuditFilter,
   CaptureResult,
@@ -32,6 +33,7 @@ import type {
   ReturnItemInput,
   ReturnRecord,
   ReturnSummary,
+  Role,
   ScanResult,
   SerialLookup,
   Settings,
@@ -83,6 +85,12 @@ export const importOrders = (file: Blob, options: { dryRun?: boolean; skipBadRow
 // settings
 export const getSettings = (o: Signal = {}) => apiRequest<Settings>('GET', '/settings', o);
 export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('PATCH', '/settings', { json: patch });
+
+// API keys (admin)
+export const listApiKeys = (o: Signal = {}) => apiRequest<{ items: ApiKey[] }>('GET', '/keys', o);
+export const createApiKey = (input: { role: Role; label: string | null }) =>
+  apiRequest<ApiKey & { apiKey: string }>('POST', '/keys', { json: input });
+export const revokeApiKey = (id: string) => apiRequest<ApiKey>('DELETE', `/keys/${seg(id)}`);
 
 // webhooks (admin)
 export const listWebhooks = (o: Signal = {}) => apiRequest<{ items: Webhook[] }>('GET', '/webhooks', o);

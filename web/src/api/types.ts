@@ -308,6 +308,9 @@ export type ReturnRecord = {
 export type ReturnSummary = Omit<ReturnRecord, 'items' | 'added'> & { items: number; matched: number; inReview: number; pending: number };
 
 export type ReturnItemInput = { scan?: string; serial?: string; sku?: string; scanned?: boolean; condition?: ReturnCondition; reason?: string };
+/** GET /keys: an API key of the tenant (the key itself is shown only once, when it is created). */
+export type ApiKey = { id: string; role: Role; label: string | null; createdAt: string; revokedAt: string | null };
+
 /** GET /webhooks: an endpoint (its secret is shown only when it is created or rotated). */
 export type Webhook = {
   id: string;

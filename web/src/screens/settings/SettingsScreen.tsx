@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
+import { ApiKeysPanel } from './ApiKeysPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 
 const SCOPES: Array<{ value: DuplicateScope; label: string }> = [
@@ -184,6 +185,7 @@ export function SettingsScreen() {
           )}
         </form>
       )}
+      {isAdmin && <ApiKeysPanel />}
       {isAdmin && <WebhooksPanel />}
     </section>
   );
