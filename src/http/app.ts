@@ -23,6 +23,7 @@ import { generationRoutes } from './routes/generation.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 import { receivingRoutes } from './routes/receiving.routes.ts';
@@ -229,6 +230,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(webhooksRoutes, { db: deps.db, policy: deps.webhooks ?? defaultWebhookPolicy });
       await api.register(auditRoutes, { db: deps.db });
       await api.register(keysRoutes, { db: deps.db });
+      await api.register(usersRoutes, { db: deps.db });
     },
     { prefix: API_PREFIX },
   );

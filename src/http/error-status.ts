@@ -33,6 +33,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_ALREADY_SHIPPED':
     case 'ORDER_CANCELLED':
     case 'USER_ALREADY_EXISTS':
+    case 'CANNOT_DISABLE_SELF':
     case 'SERIAL_ALREADY_SHIPPED':
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':

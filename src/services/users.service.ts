@@ -13,6 +13,7 @@ import {
   hasActiveUser,
   insertSession,
   insertUser,
+  listTenantUsers,
   markUserDisabled,
   type UserRow,
 } from '../storage/users.repository.ts';
@@ -103,12 +104,23 @@ export async function createUser(
   return { id, email, role: input.role };
 }
 
-/** Disables a user of the actor's tenant: they can no longer sign in, and their sessions end. Twice is harmless. */
+/** The people of the actor's tenant, with their roles and whether they are disabled. */
+export async function listUsers(db: Db, actor: Actor) {
+  return listTenantUsers(db, actor.tenantId);
+}
+
+/**
+ * Disables a user of the actor's tenant: they can no longer sign in, and their sessions end. Twice
+ * is harmless. A signed-in person cannot disable themself (an admin would lock themself out).
+ */
 export async function disableUser(db: Db, actor: Actor, rawEmail: string): Promise<{ id: string; email: string; disabledAt: Date }> {
   const email = rawEmail.trim().toLowerCase();
   return db.transaction().execute(async (trx) => {
     const user = await findTenantUserByEmail(trx, actor.tenantId, email);
     if (!user) throw new DomainError('USER_NOT_FOUND', `email: no user ${email} in this tenant`, { email });
+    if (actor.id === `user:${user.id}`) {
+      throw new DomainError('CANNOT_DISABLE_SELF', `email: ${email} is you; another admin must disable your account`, { email });
+    }
     if (user.disabledAt) return { id: user.id, email, disabledAt: user.disabledAt };
     const at = new Date();
     await markUserDisabled(trx, actor.tenantId, user.id, at);

@@ -81,6 +81,20 @@ export async function findTenantUserByEmail(
   return row && { id: row.id, email: row.email, role: row.role, disabledAt: row.disabled_at };
 }
 
+/** The tenant's users, disabled ones too, by email. */
+export async function listTenantUsers(
+  db: Db,
+  tenantId: string,
+): Promise<Array<{ id: string; email: string; role: Role; createdAt: Date; disabledAt: Date | null }>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'role', 'created_at', 'disabled_at'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('email')
+    .execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at }));
+}
+
 /** Disables a user and ends their sessions. */
 export async function markUserDisabled(db: Db, tenantId: string, userId: string, at: Date): Promise<void> {
   await db.updateTable('users').set({ disabled_at: at }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
