@@ -433,11 +433,43 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await shot('13-settings-webhooks');
   });
 
+  it('adds a user under Settings who can then sign in, refuses a common password at its field, and disables the user, ending their session', async () => {
+    const users = page.getByRole('table', { name: 'Users' });
+    await users.waitFor();
+    const me = users.getByRole('row').filter({ hasText: EMAIL });
+    await me.getByText('you').waitFor();
+    expect(await me.getByRole('button', { name: /Disable/ }).count()).toBe(0);
+
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('Email').fill('sam@example.com');
+    await form.getByLabel('Role').selectOption('packer');
+    await form.getByLabel('First password').fill('password123');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText('PASSWORD_TOO_COMMON').waitFor();
+    await form.getByLabel('First password').fill('a long walk to the dock');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText('sam@example.com can now sign in as packer.').waitFor();
+    const sam = users.getByRole('row').filter({ hasText: 'sam@example.com' });
+    await sam.getByText('active').waitFor();
+
+    const signIn = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'sam@example.com', password: 'a long walk to the dock' } });
+    expect(signIn.statusCode).toBe(200);
+    const cookie = `unitrace_session=${signIn.cookies.find((c) => c.name === 'unitrace_session')!.value}`;
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie } })).statusCode).toBe(200);
+    await shot('14-settings-users');
+
+    await sam.getByRole('button', { name: 'Disable sam@example.com' }).click();
+    await sam.getByRole('button', { name: 'Disable now' }).click();
+    await sam.getByText(/^disabled /).waitFor();
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie } })).statusCode).toBe(401);
+  });
+
   it('creates an API key under Settings, shows it once, and revokes it so that it stops working at once', async () => {
     const keys = page.getByRole('table', { name: 'API keys' });
     await keys.waitFor();
-    await page.getByLabel('What the key is for').fill('Shop integration');
-    await page.getByLabel('Role').selectOption('viewer');
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('What the key is for').fill('Shop integration');
+    await form.getByLabel('Role').selectOption('viewer');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = page.getByLabel('The new API key');
     await secret.waitFor();
@@ -452,7 +484,7 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect(await asKey('/api/v1/orders')).toBe(200);
     expect(await asKey('/api/v1/keys')).toBe(403);
 
-    await shot('14-settings-api-keys');
+    await shot('15-settings-api-keys');
     await page.getByRole('button', { name: 'Done, I have copied it' }).click();
     expect(await page.getByLabel('The new API key').count()).toBe(0);
 

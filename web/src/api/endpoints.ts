@@ -37,6 +37,7 @@ import type {
   ScanResult,
   SerialLookup,
   Settings,
+  TenantUser,
   Unit,
   User,
   Webhook,
@@ -85,6 +86,12 @@ export const importOrders = (file: Blob, options: { dryRun?: boolean; skipBadRow
 // settings
 export const getSettings = (o: Signal = {}) => apiRequest<Settings>('GET', '/settings', o);
 export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('PATCH', '/settings', { json: patch });
+
+// users (admin)
+export const listUsers = (o: Signal = {}) => apiRequest<{ items: TenantUser[] }>('GET', '/users', o);
+export const createUser = (input: { email: string; role: Role; password: string }) =>
+  apiRequest<{ id: string; email: string; role: Role }>('POST', '/users', { json: input });
+export const disableUser = (email: string) => apiRequest<{ id: string; email: string; disabledAt: string }>('POST', `/users/${seg(email)}/disable`);
 
 // API keys (admin)
 export const listApiKeys = (o: Signal = {}) => apiRequest<{ items: ApiKey[] }>('GET', '/keys', o);

@@ -308,6 +308,9 @@ export type ReturnRecord = {
 export type ReturnSummary = Omit<ReturnRecord, 'items' | 'added'> & { items: number; matched: number; inReview: number; pending: number };
 
 export type ReturnItemInput = { scan?: string; serial?: string; sku?: string; scanned?: boolean; condition?: ReturnCondition; reason?: string };
+/** GET /users: a person who signs in to the web app. */
+export type TenantUser = { id: string; email: string; role: Role; createdAt: string; disabledAt: string | null };
+
 /** GET /keys: an API key of the tenant (the key itself is shown only once, when it is created). */
 export type ApiKey = { id: string; role: Role; label: string | null; createdAt: string; revokedAt: string | null };
 

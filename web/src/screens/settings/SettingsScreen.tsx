@@ -7,6 +7,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
 import { ApiKeysPanel } from './ApiKeysPanel.tsx';
+import { UsersPanel } from './UsersPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 
 const SCOPES: Array<{ value: DuplicateScope; label: string }> = [
@@ -185,6 +186,7 @@ export function SettingsScreen() {
           )}
         </form>
       )}
+      {isAdmin && <UsersPanel />}
       {isAdmin && <ApiKeysPanel />}
       {isAdmin && <WebhooksPanel />}
     </section>
