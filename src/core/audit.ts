@@ -21,6 +21,7 @@ export const auditActions = [
   'api_key.revoked',
   'user.created',
   'user.disabled',
+  'user.role_changed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -34,6 +34,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'ORDER_CANCELLED':
     case 'USER_ALREADY_EXISTS':
     case 'CANNOT_DISABLE_SELF':
+    case 'CANNOT_CHANGE_OWN_ROLE':
     case 'SERIAL_ALREADY_SHIPPED':
     case 'SERIAL_ALREADY_PACKED':
     case 'SERIAL_REGISTERED_TO_OTHER_SKU':

@@ -83,6 +83,7 @@ const leastRole: Record<string, Role | 'public'> = {
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'POST /api/v1/users/:email/disable': 'admin',
+  'PATCH /api/v1/users/:email': 'admin',
   'POST /api/v1/recalls/preview': 'admin',
   'POST /api/v1/recalls': 'admin',
   'GET /api/v1/recalls': 'viewer',

@@ -66,7 +66,33 @@ describe('users over HTTP', () => {
     expect(email.json().error.message).toMatch(/^email:/);
     const role = await post({ email: 'sam@example.com', role: 'owner', password: PASSWORD });
     expect(role.statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/users', headers: admin })).json().items).toHaveLength(2);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/users', headers: admin })).json().items.map((u: { email: string }) => u.email)).not.toContain('sam@example.com');
+  });
+
+  it('changes a role: the session ends, the next sign-in has the new role, and the audit trail has before and after', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email: 'rita@example.com', role: 'packer', password: PASSWORD } });
+    const cookie = cookieOf(await signIn('rita@example.com', PASSWORD));
+    const changed = await app.inject({ method: 'PATCH', url: '/api/v1/users/rita%40example.com', headers: admin, payload: { role: 'viewer' } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ email: 'rita@example.com', role: 'viewer' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie } })).statusCode).toBe(401);
+    const again = await signIn('rita@example.com', PASSWORD);
+    expect(again.json().user.role).toBe('viewer');
+    const cookie2 = cookieOf(again);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/returns', headers: { cookie: cookie2 }, payload: { orderNumber: 'X', items: [{ serial: 'S' }] } })).statusCode).toBe(403);
+
+    const audit = (await app.inject({ method: 'GET', url: '/api/v1/audit?action=user.role_changed', headers: admin })).json();
+    expect(audit.items).toEqual([expect.objectContaining({ action: 'user.role_changed', before: { role: 'packer' }, after: { role: 'viewer' } })]);
+
+    // The same role again changes nothing and ends no session.
+    expect((await app.inject({ method: 'PATCH', url: '/api/v1/users/rita%40example.com', headers: admin, payload: { role: 'viewer' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie: cookie2 } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/audit?action=user.role_changed', headers: admin })).json().items).toHaveLength(1);
+
+    const bad = await app.inject({ method: 'PATCH', url: '/api/v1/users/rita%40example.com', headers: admin, payload: { role: 'owner' } });
+    expect(bad.statusCode).toBe(400);
+    const nobody = await app.inject({ method: 'PATCH', url: '/api/v1/users/nobody%40example.com', headers: admin, payload: { role: 'viewer' } });
+    expect(nobody.json().error.code).toBe('USER_NOT_FOUND');
   });
 
   it('disables a user: their session ends at once and they cannot sign in again; twice is harmless', async () => {
@@ -83,11 +109,14 @@ describe('users over HTTP', () => {
     expect(list.find((u: { email: string }) => u.email === 'pat@example.com').disabledAt).toBe(disabled.json().disabledAt);
   });
 
-  it('does not let a signed-in admin disable themself', async () => {
+  it('does not let a signed-in admin disable themself or change their own role', async () => {
     const cookie = cookieOf(await signIn('boss@example.com', PASSWORD));
     const res = await app.inject({ method: 'POST', url: '/api/v1/users/boss%40example.com/disable', headers: { cookie } });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('CANNOT_DISABLE_SELF');
+    const demote = await app.inject({ method: 'PATCH', url: '/api/v1/users/boss%40example.com', headers: { cookie }, payload: { role: 'viewer' } });
+    expect(demote.statusCode).toBe(409);
+    expect(demote.json().error.code).toBe('CANNOT_CHANGE_OWN_ROLE');
     expect((await signIn('boss@example.com', PASSWORD)).statusCode).toBe(200);
   });
 

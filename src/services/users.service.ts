@@ -15,6 +15,7 @@ import {
   insertUser,
   listTenantUsers,
   markUserDisabled,
+  updateUserRole,
   type UserRow,
 } from '../storage/users.repository.ts';
 import { beginSignInAttempt, type Client, failSignInAttempt, succeedSignInAttempt } from './auth-throttle.service.ts';
@@ -128,6 +129,26 @@ export async function disableUser(db: Db, actor: Actor, rawEmail: string): Promi
       { action: 'user.disabled', subjectType: 'user', subjectId: user.id, before: { disabledAt: null }, after: { disabledAt: at } },
     ]);
     return { id: user.id, email, disabledAt: at };
+  });
+}
+
+/**
+ * Gives a user of the actor's tenant another role. Their sessions end (they sign in again with the
+ * new role). The same role again changes nothing; nobody signed in changes their own role.
+ */
+export async function changeUserRole(db: Db, actor: Actor, rawEmail: string, role: Role): Promise<{ id: string; email: string; role: Role }> {
+  const email = rawEmail.trim().toLowerCase();
+  if (!roles.includes(role)) throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
+  return db.transaction().execute(async (trx) => {
+    const user = await findTenantUserByEmail(trx, actor.tenantId, email);
+    if (!user) throw new DomainError('USER_NOT_FOUND', `email: no user ${email} in this tenant`, { email });
+    if (actor.id === `user:${user.id}`) {
+      throw new DomainError('CANNOT_CHANGE_OWN_ROLE', `email: ${email} is you; another admin must change your role`, { email });
+    }
+    if (user.role === role) return { id: user.id, email, role };
+    await updateUserRole(trx, actor.tenantId, user.id, role);
+    await recordAudit(trx, actor, [{ action: 'user.role_changed', subjectType: 'user', subjectId: user.id, before: { role: user.role }, after: { role } }]);
+    return { id: user.id, email, role };
   });
 }
 

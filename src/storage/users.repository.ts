@@ -95,6 +95,12 @@ export async function listTenantUsers(
   return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at }));
 }
 
+/** Gives a user another role; their sessions end, so the new role applies from their next sign-in on. */
+export async function updateUserRole(db: Db, tenantId: string, userId: string, role: Role): Promise<void> {
+  await db.updateTable('users').set({ role }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
+  await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+}
+
 /** Disables a user and ends their sessions. */
 export async function markUserDisabled(db: Db, tenantId: string, userId: string, at: Date): Promise<void> {
   await db.updateTable('users').set({ disabled_at: at }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();

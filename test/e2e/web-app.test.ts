@@ -433,7 +433,7 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await shot('13-settings-webhooks');
   });
 
-  it('adds a user under Settings who can then sign in, refuses a common password at its field, and disables the user, ending their session', async () => {
+  it('adds a user under Settings who can then sign in, refuses a common password, gives them another role and disables them, each ending their session', async () => {
     const users = page.getByRole('table', { name: 'Users' });
     await users.waitFor();
     const me = users.getByRole('row').filter({ hasText: EMAIL });
@@ -458,10 +458,18 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie } })).statusCode).toBe(200);
     await shot('14-settings-users');
 
+    // Another role: the session ends, and the next sign-in has it.
+    await sam.getByLabel('Role of sam@example.com').selectOption('viewer');
+    await page.getByText('sam@example.com is now viewer; they sign in again to use it.').waitFor();
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie } })).statusCode).toBe(401);
+    const again = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'sam@example.com', password: 'a long walk to the dock' } });
+    expect(again.json().user.role).toBe('viewer');
+    const cookie2 = `unitrace_session=${again.cookies.find((c) => c.name === 'unitrace_session')!.value}`;
+
     await sam.getByRole('button', { name: 'Disable sam@example.com' }).click();
     await sam.getByRole('button', { name: 'Disable now' }).click();
     await sam.getByText(/^disabled /).waitFor();
-    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie: cookie2 } })).statusCode).toBe(401);
   });
 
   it('creates an API key under Settings, shows it once, and revokes it so that it stops working at once', async () => {

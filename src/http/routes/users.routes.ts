@@ -1,6 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { roles } from '../../core/model.ts';
-import { createUser, disableUser, listUsers } from '../../services/users.service.ts';
+import { changeUserRole, createUser, disableUser, listUsers } from '../../services/users.service.ts';
 import type { Db } from '../../storage/database.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -33,6 +33,20 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       const user = await createUser(db, { tenantId: request.actor.tenantId, ...request.body, by: request.actor.id });
       return reply.status(201).send(user);
     },
+  );
+
+  app.patch(
+    '/users/:email',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['users'],
+        description: "Gives a user another role. Their sessions end: they sign in again with it. Nobody changes their own role.",
+        params: Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) }),
+        body: Type.Object({ role: Type.Union(roles.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => changeUserRole(db, request.actor, request.params.email, request.body.role),
   );
 
   app.post(

@@ -91,6 +91,8 @@ export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('
 export const listUsers = (o: Signal = {}) => apiRequest<{ items: TenantUser[] }>('GET', '/users', o);
 export const createUser = (input: { email: string; role: Role; password: string }) =>
   apiRequest<{ id: string; email: string; role: Role }>('POST', '/users', { json: input });
+export const changeUserRole = (email: string, role: Role) =>
+  apiRequest<{ id: string; email: string; role: Role }>('PATCH', `/users/${seg(email)}`, { json: { role } });
 export const disableUser = (email: string) => apiRequest<{ id: string; email: string; disabledAt: string }>('POST', `/users/${seg(email)}/disable`);
 
 // API keys (admin)

@@ -14,6 +14,7 @@ const ACTIONS: Record<string, string> = {
   'api_key.revoked': 'API key revoked',
   'user.created': 'User created',
   'user.disabled': 'User disabled',
+  'user.role_changed': 'Role changed',
 };
 
 /** A person's words for an action; unknown ones readable as they come. */

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { createUser, disableUser, listUsers } from '../../api/endpoints.ts';
+import { changeUserRole, createUser, disableUser, listUsers } from '../../api/endpoints.ts';
 import type { Role, TenantUser } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
@@ -15,7 +15,8 @@ const ROLES: Array<{ value: Role; label: string }> = [
 
 /**
  * The people who sign in: add one with a first password (they sign in with it; the sign-in rules
- * apply), see who has which role, and disable an account, which ends its sessions at once.
+ * apply), see who has which role and give another, and disable an account. Both end the person's
+ * sessions at once; nobody changes or disables their own account here.
  */
 export function UsersPanel() {
   const users = useApi((signal) => listUsers({ signal }), []);
@@ -43,6 +44,18 @@ export function UsersPanel() {
       setError(e);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const changeRole = async (user: TenantUser, next: Role) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await changeUserRole(user.email, next);
+      setNotice(`${user.email} is now ${next}; they sign in again to use it.`);
+      users.reload();
+    } catch (e) {
+      setError(e);
     }
   };
 
@@ -117,7 +130,19 @@ export function UsersPanel() {
               {users.data.items.map((user) => (
                 <tr key={user.id}>
                   <td>{user.email}</td>
-                  <td>{user.role}</td>
+                  <td>
+                    {user.disabledAt || user.email === me ? (
+                      user.role
+                    ) : (
+                      <select aria-label={`Role of ${user.email}`} value={user.role} onChange={(e) => void changeRole(user, e.target.value as Role)}>
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.value}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </td>
                   <td>{formatDateTime(user.createdAt)}</td>
                   <td>{user.disabledAt ? `disabled ${formatDateTime(user.disabledAt)}` : 'active'}</td>
                   <td>
