@@ -10,6 +10,7 @@ import { createNotice, createReceipt } from '../services/receiving.service.ts';
 import { createReturn } from '../services/returns.service.ts';
 import { createWebhook } from '../services/webhooks.service.ts';
 import { createRecall } from '../services/recalls.service.ts';
+import { createUser } from '../services/users.service.ts';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof makeApp>>;
@@ -38,6 +39,7 @@ const A = {
   orderNumber: 'A-SECRET-ORDER',
   openOrder: 'A-OPEN-ORDER',
   serial: 'A-SECRET-SERIAL',
+  userEmail: 'a-secret-user@example.com',
   notice: 'A-SECRET-ASN',
   receiptId: '',
   openReceiptId: '',
@@ -53,6 +55,7 @@ beforeAll(async () => {
   tenantA = a.actor.tenantId;
   // An endpoint of A's, so the captures and the shipment below leave deliveries to reach for.
   A.webhookId = (await createWebhook(t.db, a.actor, { url: 'https://hooks.example.com/a', events: ['serial.captured', 'order.shipped'] }, { allowHttp: false })).id;
+  await createUser(t.db, { tenantId: tenantA, email: A.userEmail, password: 'a long secret phrase', role: 'packer' });
   keyOfA = (await sql<{ id: string }>`SELECT id::text FROM api_keys WHERE tenant_id = ${tenantA}::uuid`.execute(t.db)).rows[0].id;
   await createProduct(t.db, a.actor, { sku: A.sku, name: 'Secret', needsSerialNumber: true });
   for (const orderNumber of [A.orderNumber, A.openOrder]) {
@@ -105,6 +108,7 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/webhooks/{webhookId}/rotate-secret': { previousSecretValidSeconds: 60 },
   'POST /api/v1/recalls/{recallId}/clear': { serials: [A.serial], reason: 'B-TRY' },
   'POST /api/v1/recalls/{recallId}/close': { note: 'B-TRY' },
+  'PATCH /api/v1/users/{email}': { role: 'admin' },
 };
 
 function fill(path: string, openOrder: boolean): string {
@@ -118,7 +122,8 @@ function fill(path: string, openOrder: boolean): string {
     .replace('{index}', path.endsWith('/review') ? '1' : '0')
     .replace('{webhookId}', A.webhookId)
     .replace('{deliveryId}', A.deliveryId)
-    .replace('{recallId}', String(A.recallId));
+    .replace('{recallId}', String(A.recallId))
+    .replace('{email}', encodeURIComponent(A.userEmail));
 }
 
 describe("one tenant's key against another tenant's data", () => {
