@@ -22,6 +22,7 @@ export const auditActions = [
   'user.created',
   'user.disabled',
   'user.role_changed',
+  'user.password_changed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -14,6 +14,7 @@ const leastRole: Record<string, Role | 'public'> = {
   'POST /api/v1/auth/sign-in': 'public',
   'GET /api/v1/auth/me': 'public',
   'POST /api/v1/auth/sign-out': 'public',
+  'POST /api/v1/auth/password': 'viewer',
 
   'GET /api/v1/products': 'viewer',
   'GET /api/v1/products/:sku': 'viewer',

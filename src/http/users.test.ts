@@ -130,3 +130,43 @@ describe('users over HTTP', () => {
     expect(create.statusCode).toBe(403);
   });
 });
+
+describe('changing one\u2019s own password', () => {
+  const post = (cookie: string, payload: object) => app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie }, payload });
+
+  it('sets a new password given the current one: the old one stops working, other sessions end, this one stays', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email: 'kim@example.com', role: 'packer', password: PASSWORD } });
+    const mine = cookieOf(await signIn('kim@example.com', PASSWORD));
+    const elsewhere = cookieOf(await signIn('kim@example.com', PASSWORD));
+
+    const wrong = await post(mine, { currentPassword: 'not my password', newPassword: 'a brand new passphrase' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.message).toMatch(/^currentPassword:/);
+    const common = await post(mine, { currentPassword: PASSWORD, newPassword: 'password123' });
+    expect(common.json().error.code).toBe('PASSWORD_TOO_COMMON');
+    expect(common.json().error.message).toMatch(/^newPassword:/);
+
+    expect((await post(mine, { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })).statusCode).toBe(204);
+    expect((await signIn('kim@example.com', PASSWORD)).statusCode).toBe(401);
+    expect((await signIn('kim@example.com', 'a brand new passphrase')).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie: mine } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/orders', headers: { cookie: elsewhere } })).statusCode).toBe(401);
+    const audit = (await app.inject({ method: 'GET', url: '/api/v1/audit?action=user.password_changed', headers: admin })).json();
+    expect(audit.items).toEqual([expect.objectContaining({ action: 'user.password_changed', actor: 'kim@example.com' })]);
+  });
+
+  it('counts wrong current passwords as failed sign-ins, so an open session cannot guess without limit', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email: 'lee@example.com', role: 'viewer', password: PASSWORD } });
+    const cookie = cookieOf(await signIn('lee@example.com', PASSWORD));
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await post(cookie, { currentPassword: `guess number ${i}`, newPassword: 'a brand new passphrase' })).statusCode);
+    expect(statuses.slice(0, 9).every((s) => s === 400)).toBe(true);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    expect((await post(cookie, { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })).statusCode).toBe(429);
+  });
+
+  it('has nothing to change for an API key', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: admin, payload: { currentPassword: 'x', newPassword: 'a brand new passphrase' } });
+    expect(res.statusCode).toBe(403);
+  });
+});

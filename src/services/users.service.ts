@@ -15,6 +15,7 @@ import {
   insertUser,
   listTenantUsers,
   markUserDisabled,
+  updateUserPassword,
   updateUserRole,
   type UserRow,
 } from '../storage/users.repository.ts';
@@ -201,6 +202,48 @@ function tenantOfToken(token: string): string | null {
   if (!m) return null;
   const h = m[1];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * A signed-in person sets a new password, giving the current one. Wrong current passwords count as
+ * failed sign-ins (the same limits, per email and address), so a session left open does not allow
+ * unlimited guessing. Their other sessions end; the one that asked stays signed in.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor,
+  token: string | undefined,
+  input: { currentPassword: string; newPassword: string },
+  client: Client,
+): Promise<void> {
+  const tenantId = token ? tenantOfToken(token) : null;
+  const user = token && tenantId ? await findSessionUser(db, tenantId, tokenHash(token), new Date()) : undefined;
+  if (!token || !user || actor.id !== `user:${user.id}`) {
+    throw new DomainError('FORBIDDEN', 'session: only a person signed in to the web app has a password to change');
+  }
+  try {
+    await checkPasswordRules(input.newPassword);
+  } catch (error) {
+    if (error instanceof DomainError) throw new DomainError(error.code, error.message.replace(/^password:/, 'newPassword:'), { field: 'newPassword' });
+    throw error;
+  }
+  const attempt = await beginSignInAttempt(db, user.email, client);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    try {
+      failSignInAttempt(attempt);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
+        throw new DomainError('VALIDATION_FAILED', 'currentPassword: is not your current password', { field: 'currentPassword' });
+      }
+      throw error;
+    }
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (trx) => {
+    await succeedSignInAttempt(trx, attempt);
+    await updateUserPassword(trx, user.tenantId, user.id, passwordHash, tokenHash(token));
+    await recordAudit(trx, { tenantId: user.tenantId, id: `user:${user.id}` }, [{ action: 'user.password_changed', subjectType: 'user', subjectId: user.id }]);
+  });
 }
 
 export async function authenticateSession(db: Db, token: string): Promise<{ actor: Actor; user: PublicUser } | null> {

@@ -101,6 +101,17 @@ export async function updateUserRole(db: Db, tenantId: string, userId: string, r
   await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
 }
 
+/** Sets a user's password hash and ends their sessions but `keepTokenHash` (the one that asked). */
+export async function updateUserPassword(db: Db, tenantId: string, userId: string, passwordHash: string, keepTokenHash: Buffer): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
+  await db
+    .deleteFrom('sessions')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('token_hash', '<>', keepTokenHash)
+    .execute();
+}
+
 /** Disables a user and ends their sessions. */
 export async function markUserDisabled(db: Db, tenantId: string, userId: string, at: Date): Promise<void> {
   await db.updateTable('users').set({ disabled_at: at }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();

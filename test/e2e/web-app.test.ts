@@ -433,6 +433,22 @@ describe.skipIf(!chromiumPath)('the web app in Chromium', () => {
     await shot('13-settings-webhooks');
   });
 
+  it('changes the signed-in person\'s own password under Settings, refusing a wrong current one, and stays signed in', async () => {
+    const form = page.getByRole('form', { name: 'Change your password' });
+    await form.getByLabel('Current password').fill('not my password');
+    await form.getByLabel('New password').fill('tea at the loading dock');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('currentPassword: is not your current password').waitFor();
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. You stay signed in here; your other sessions have ended.').waitFor();
+    const signIn = (password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: EMAIL, password } });
+    expect((await signIn(PASSWORD)).statusCode).toBe(401);
+    expect((await signIn('tea at the loading dock')).statusCode).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your password' }).waitFor();
+  });
+
   it('adds a user under Settings who can then sign in, refuses a common password, gives them another role and disables them, each ending their session', async () => {
     const users = page.getByRole('table', { name: 'Users' });
     await users.waitFor();

@@ -87,6 +87,9 @@ export const importOrders = (file: Blob, options: { dryRun?: boolean; skipBadRow
 export const getSettings = (o: Signal = {}) => apiRequest<Settings>('GET', '/settings', o);
 export const saveSettings = (patch: Partial<Settings>) => apiRequest<Settings>('PATCH', '/settings', { json: patch });
 
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  apiRequest<void>('POST', '/auth/password', { json: { currentPassword, newPassword } });
+
 // users (admin)
 export const listUsers = (o: Signal = {}) => apiRequest<{ items: TenantUser[] }>('GET', '/users', o);
 export const createUser = (input: { email: string; role: Role; password: string }) =>

@@ -15,6 +15,7 @@ const ACTIONS: Record<string, string> = {
   'user.created': 'User created',
   'user.disabled': 'User disabled',
   'user.role_changed': 'Role changed',
+  'user.password_changed': 'Password changed',
 };
 
 /** A person's words for an action; unknown ones readable as they come. */

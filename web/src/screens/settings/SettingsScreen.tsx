@@ -7,6 +7,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { useCan } from '../../session.tsx';
 import { useTitle } from '../../use-title.ts';
 import { ApiKeysPanel } from './ApiKeysPanel.tsx';
+import { PasswordPanel } from './PasswordPanel.tsx';
 import { UsersPanel } from './UsersPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 
@@ -186,6 +187,7 @@ export function SettingsScreen() {
           )}
         </form>
       )}
+      <PasswordPanel />
       {isAdmin && <UsersPanel />}
       {isAdmin && <ApiKeysPanel />}
       {isAdmin && <WebhooksPanel />}
