@@ -132,6 +132,10 @@ export function presentAuditEntry(a: AuditEntry) {
 }
 
 /** An API key as listed: never the key or its hash. */
+export function presentUser(u: { id: string; email: string; role: string; createdAt: Date; disabledAt: Date | null }) {
+  return { id: u.id, email: u.email, role: u.role, createdAt: iso(u.createdAt), disabledAt: iso(u.disabledAt) };
+}
+
 export function presentApiKey(k: ApiKeyRow) {
   return { id: k.id, role: k.role, label: k.label, createdAt: iso(k.createdAt), revokedAt: iso(k.revokedAt) };
 }

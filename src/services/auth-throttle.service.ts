@@ -62,11 +62,12 @@ export async function beginSignInAttempt(db: Db, email: string, client: Client):
 
 /**
  * The password was wrong: the attempt stays counted. Throws TOO_MANY_ATTEMPTS when it was the one
- * that filled a limit (so the client learns at once to wait), and UNAUTHENTICATED otherwise.
+ * that filled a limit (so the client learns at once to wait), and `wrong` otherwise (at sign-in,
+ * UNAUTHENTICATED).
  */
-export function failSignInAttempt(attempt: SignInAttempt): never {
+export function failSignInAttempt(attempt: SignInAttempt, wrong = new DomainError('UNAUTHENTICATED', 'email or password is wrong')): never {
   if (attempt.fills.length > 0) throw tooMany(SIGN_IN_LIMITED, attempt.fills);
-  throw new DomainError('UNAUTHENTICATED', 'email or password is wrong');
+  throw wrong;
 }
 
 /**

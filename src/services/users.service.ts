@@ -63,8 +63,8 @@ function loadCommonPasswords(): Promise<ReadonlySet<string>> {
 }
 
 /** Throws unless `password` may be set as a new password (length, not a common one). */
-export async function checkPasswordRules(password: string): Promise<void> {
-  checkNewPassword(password, await loadCommonPasswords());
+export async function checkPasswordRules(password: string, field = 'password'): Promise<void> {
+  checkNewPassword(password, await loadCommonPasswords(), field);
 }
 
 export type PublicUser = { id: string; email: string; role: Role; tenantId: string; tenantName: string };
@@ -85,9 +85,7 @@ export async function createUser(
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
     throw new DomainError('VALIDATION_FAILED', 'email: must be an email address like name@example.com', { field: 'email' });
   }
-  if (!roles.includes(input.role)) {
-    throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
-  }
+  checkRole(input.role);
   await checkPasswordRules(input.password);
   await requireTenant(db, input.tenantId);
   const id = randomUUID();
@@ -106,6 +104,22 @@ export async function createUser(
   return { id, email, role: input.role };
 }
 
+function checkRole(role: Role): void {
+  if (!roles.includes(role)) throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
+}
+
+/**
+ * The tenant's user with this email, locked for the transaction, when it is not the actor: nobody
+ * signed in disables themself or changes their own role (`selfCode`, saying another admin must `what`).
+ */
+async function lockOtherUser(trx: Db, actor: Actor, rawEmail: string, selfCode: 'CANNOT_DISABLE_SELF' | 'CANNOT_CHANGE_OWN_ROLE', what: string) {
+  const email = rawEmail.trim().toLowerCase();
+  const user = await findTenantUserByEmail(trx, actor.tenantId, email);
+  if (!user) throw new DomainError('USER_NOT_FOUND', `email: no user ${email} in this tenant`, { email });
+  if (actor.id === `user:${user.id}`) throw new DomainError(selfCode, `email: ${email} is you; another admin must ${what}`, { email });
+  return { user, email };
+}
+
 /** The people of the actor's tenant, with their roles and whether they are disabled. */
 export async function listUsers(db: Db, actor: Actor) {
   return listTenantUsers(db, actor.tenantId);
@@ -116,13 +130,8 @@ export async function listUsers(db: Db, actor: Actor) {
  * is harmless. A signed-in person cannot disable themself (an admin would lock themself out).
  */
 export async function disableUser(db: Db, actor: Actor, rawEmail: string): Promise<{ id: string; email: string; disabledAt: Date }> {
-  const email = rawEmail.trim().toLowerCase();
   return db.transaction().execute(async (trx) => {
-    const user = await findTenantUserByEmail(trx, actor.tenantId, email);
-    if (!user) throw new DomainError('USER_NOT_FOUND', `email: no user ${email} in this tenant`, { email });
-    if (actor.id === `user:${user.id}`) {
-      throw new DomainError('CANNOT_DISABLE_SELF', `email: ${email} is you; another admin must disable your account`, { email });
-    }
+    const { user, email } = await lockOtherUser(trx, actor, rawEmail, 'CANNOT_DISABLE_SELF', 'disable your account');
     if (user.disabledAt) return { id: user.id, email, disabledAt: user.disabledAt };
     const at = new Date();
     await markUserDisabled(trx, actor.tenantId, user.id, at);
@@ -138,14 +147,9 @@ export async function disableUser(db: Db, actor: Actor, rawEmail: string): Promi
  * new role). The same role again changes nothing; nobody signed in changes their own role.
  */
 export async function changeUserRole(db: Db, actor: Actor, rawEmail: string, role: Role): Promise<{ id: string; email: string; role: Role }> {
-  const email = rawEmail.trim().toLowerCase();
-  if (!roles.includes(role)) throw new DomainError('VALIDATION_FAILED', `role: must be one of ${roles.join(', ')}`, { field: 'role' });
+  checkRole(role);
   return db.transaction().execute(async (trx) => {
-    const user = await findTenantUserByEmail(trx, actor.tenantId, email);
-    if (!user) throw new DomainError('USER_NOT_FOUND', `email: no user ${email} in this tenant`, { email });
-    if (actor.id === `user:${user.id}`) {
-      throw new DomainError('CANNOT_CHANGE_OWN_ROLE', `email: ${email} is you; another admin must change your role`, { email });
-    }
+    const { user, email } = await lockOtherUser(trx, actor, rawEmail, 'CANNOT_CHANGE_OWN_ROLE', 'change your role');
     if (user.role === role) return { id: user.id, email, role };
     await updateUserRole(trx, actor.tenantId, user.id, role);
     await recordAudit(trx, actor, [{ action: 'user.role_changed', subjectType: 'user', subjectId: user.id, before: { role: user.role }, after: { role } }]);
@@ -221,22 +225,10 @@ export async function changeOwnPassword(
   if (!token || !user || actor.id !== `user:${user.id}`) {
     throw new DomainError('FORBIDDEN', 'session: only a person signed in to the web app has a password to change');
   }
-  try {
-    await checkPasswordRules(input.newPassword);
-  } catch (error) {
-    if (error instanceof DomainError) throw new DomainError(error.code, error.message.replace(/^password:/, 'newPassword:'), { field: 'newPassword' });
-    throw error;
-  }
+  await checkPasswordRules(input.newPassword, 'newPassword');
   const attempt = await beginSignInAttempt(db, user.email, client);
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    try {
-      failSignInAttempt(attempt);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
-        throw new DomainError('VALIDATION_FAILED', 'currentPassword: is not your current password', { field: 'currentPassword' });
-      }
-      throw error;
-    }
+    failSignInAttempt(attempt, new DomainError('VALIDATION_FAILED', 'currentPassword: is not your current password', { field: 'currentPassword' }));
   }
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {

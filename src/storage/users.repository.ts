@@ -95,25 +95,27 @@ export async function listTenantUsers(
   return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at }));
 }
 
+/** Ends a user's sessions, all of them or all but the one `except` names. */
+async function endSessions(db: Db, tenantId: string, userId: string, except?: Buffer): Promise<void> {
+  let query = db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId);
+  if (except) query = query.where('token_hash', '<>', except);
+  await query.execute();
+}
+
 /** Gives a user another role; their sessions end, so the new role applies from their next sign-in on. */
 export async function updateUserRole(db: Db, tenantId: string, userId: string, role: Role): Promise<void> {
   await db.updateTable('users').set({ role }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
-  await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+  await endSessions(db, tenantId, userId);
 }
 
 /** Sets a user's password hash and ends their sessions but `keepTokenHash` (the one that asked). */
 export async function updateUserPassword(db: Db, tenantId: string, userId: string, passwordHash: string, keepTokenHash: Buffer): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
-  await db
-    .deleteFrom('sessions')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .where('token_hash', '<>', keepTokenHash)
-    .execute();
+  await endSessions(db, tenantId, userId, keepTokenHash);
 }
 
 /** Disables a user and ends their sessions. */
 export async function markUserDisabled(db: Db, tenantId: string, userId: string, at: Date): Promise<void> {
   await db.updateTable('users').set({ disabled_at: at }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
-  await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+  await endSessions(db, tenantId, userId);
 }

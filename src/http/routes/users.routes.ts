@@ -2,13 +2,12 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { roles } from '../../core/model.ts';
 import { changeUserRole, createUser, disableUser, listUsers } from '../../services/users.service.ts';
 import type { Db } from '../../storage/database.ts';
+import { presentUser } from '../presenters.ts';
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** The people who sign in to the web app: admins list, add and disable them (as `unitrace users` does). */
+/** The people who sign in to the web app: admins list and add them, change their role and disable them. */
 export const usersRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
   app.get('/users', { config: { role: 'admin' }, schema: { tags: ['users'], description: "The tenant's users by email, disabled ones too; never their passwords." } }, async (request) => ({
-    items: (await listUsers(db, request.actor)).map((u) => ({ id: u.id, email: u.email, role: u.role, createdAt: iso(u.createdAt), disabledAt: iso(u.disabledAt) })),
+    items: (await listUsers(db, request.actor)).map(presentUser),
   }));
 
   app.post(
@@ -61,7 +60,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
     },
     async (request) => {
       const user = await disableUser(db, request.actor, request.params.email);
-      return { id: user.id, email: user.email, disabledAt: iso(user.disabledAt) };
+      return { id: user.id, email: user.email, disabledAt: user.disabledAt.toISOString() };
     },
   );
 };

@@ -2,14 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../api/endpoints.ts';
 import type { ApiKey, Role } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { roleChoices } from '../../role-choices.ts';
 import { formatDateTime } from '../../format.ts';
-
-const ROLES: Array<{ value: Role; label: string }> = [
-  { value: 'viewer', label: 'viewer: reads orders, serials and reports' },
-  { value: 'packer', label: 'packer: also packs, ships, receives and takes returns' },
-  { value: 'admin', label: 'admin: everything, keys and settings too' },
-];
 
 /**
  * The tenant's API keys, for integrations: create one (its secret is shown here once, then only
@@ -20,7 +16,6 @@ export function ApiKeysPanel() {
   const [label, setLabel] = useState('');
   const [role, setRole] = useState<Role>('packer');
   const [created, setCreated] = useState<{ apiKey: string; label: string | null } | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -42,7 +37,6 @@ export function ApiKeysPanel() {
 
   const revoke = async (key: ApiKey) => {
     setError(null);
-    setConfirming(null);
     try {
       await revokeApiKey(key.id);
       keys.reload();
@@ -66,7 +60,7 @@ export function ApiKeysPanel() {
         <div className="field">
           <label htmlFor="api-key-role">Role</label>
           <select id="api-key-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
+            {roleChoices.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
               </option>
@@ -115,21 +109,9 @@ export function ApiKeysPanel() {
                   <td>{formatDateTime(key.createdAt)}</td>
                   <td>{key.revokedAt ? `revoked ${formatDateTime(key.revokedAt)}` : 'active'}</td>
                   <td>
-                    {!key.revokedAt &&
-                      (confirming === key.id ? (
-                        <>
-                          <button type="button" className="danger" onClick={() => void revoke(key)}>
-                            Revoke now
-                          </button>{' '}
-                          <button type="button" onClick={() => setConfirming(null)}>
-                            Keep
-                          </button>
-                        </>
-                      ) : (
-                        <button type="button" onClick={() => setConfirming(key.id)} aria-label={`Revoke ${key.label ?? 'the key'}`}>
-                          Revoke
-                        </button>
-                      ))}
+                    {!key.revokedAt && (
+                      <ConfirmButton label="Revoke" confirmLabel="Revoke now" ariaLabel={`Revoke ${key.label ?? 'the key'}`} onConfirm={() => void revoke(key)} />
+                    )}
                   </td>
                 </tr>
               ))}

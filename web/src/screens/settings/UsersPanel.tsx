@@ -2,16 +2,12 @@ import { type FormEvent, useState } from 'react';
 import { changeUserRole, createUser, disableUser, listUsers } from '../../api/endpoints.ts';
 import type { Role, TenantUser } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Notice } from '../../components/Notice.tsx';
+import { roleChoices } from '../../role-choices.ts';
 import { formatDateTime } from '../../format.ts';
 import { useSession } from '../../session.tsx';
-
-const ROLES: Array<{ value: Role; label: string }> = [
-  { value: 'packer', label: 'packer: packs, ships, receives and takes returns' },
-  { value: 'viewer', label: 'viewer: reads orders, serials and reports' },
-  { value: 'admin', label: 'admin: everything, people and settings too' },
-];
 
 /**
  * The people who sign in: add one with a first password (they sign in with it; the sign-in rules
@@ -24,7 +20,6 @@ export function UsersPanel() {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('packer');
   const [password, setPassword] = useState('');
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -62,7 +57,6 @@ export function UsersPanel() {
   const disable = async (user: TenantUser) => {
     setError(null);
     setNotice(null);
-    setConfirming(null);
     try {
       await disableUser(user.email);
       setNotice(`${user.email} is disabled and signed out.`);
@@ -83,7 +77,7 @@ export function UsersPanel() {
         <div className="field">
           <label htmlFor="user-role">Role</label>
           <select id="user-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
+            {roleChoices.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
               </option>
@@ -135,7 +129,7 @@ export function UsersPanel() {
                       user.role
                     ) : (
                       <select aria-label={`Role of ${user.email}`} value={user.role} onChange={(e) => void changeRole(user, e.target.value as Role)}>
-                        {ROLES.map((r) => (
+                        {roleChoices.map((r) => (
                           <option key={r.value} value={r.value}>
                             {r.value}
                           </option>
@@ -146,22 +140,9 @@ export function UsersPanel() {
                   <td>{formatDateTime(user.createdAt)}</td>
                   <td>{user.disabledAt ? `disabled ${formatDateTime(user.disabledAt)}` : 'active'}</td>
                   <td>
-                    {!user.disabledAt &&
-                      user.email !== me &&
-                      (confirming === user.id ? (
-                        <>
-                          <button type="button" className="danger" onClick={() => void disable(user)}>
-                            Disable now
-                          </button>{' '}
-                          <button type="button" onClick={() => setConfirming(null)}>
-                            Keep
-                          </button>
-                        </>
-                      ) : (
-                        <button type="button" onClick={() => setConfirming(user.id)} aria-label={`Disable ${user.email}`}>
-                          Disable
-                        </button>
-                      ))}
+                    {!user.disabledAt && user.email !== me && (
+                      <ConfirmButton label="Disable" confirmLabel="Disable now" ariaLabel={`Disable ${user.email}`} onConfirm={() => void disable(user)} />
+                    )}
                     {user.email === me && <span className="hint">you</span>}
                   </td>
                 </tr>
